@@ -1,0 +1,86 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// rvc-nano: RVC voice conversion in Swift over LibTorch.
+///
+/// System C libraries enter through `.systemLibrary` targets found with pkg-config; LibTorch's
+/// `libtorch.pc` is written by `Scripts/bootstrap`. No `unsafeFlags`, so the package can be used as a
+/// versioned dependency.
+let package = Package(
+    name: "rvc-nano",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "RVCCore", targets: ["RVCCore"]),
+        .library(name: "RVCAudio", targets: ["RVCAudio"]),
+        .library(name: "RVCStorage", targets: ["RVCStorage"]),
+        .library(name: "RVCWorker", targets: ["RVCWorker"]),
+        .executable(name: "rvc", targets: ["rvc-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+    ],
+    targets: [
+        // MARK: System libraries (pkg-config)
+        .systemLibrary(name: "CLibTorch", pkgConfig: "libtorch"),
+        .systemLibrary(
+            name: "CSndFile", pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(
+            name: "CSampleRate", pkgConfig: "samplerate",
+            providers: [.apt(["libsamplerate0-dev"])]),
+        .systemLibrary(
+            name: "COpus", pkgConfig: "opusfile",
+            providers: [.apt(["libopus-dev", "libopusfile-dev", "libopusenc-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // MARK: The C shim over LibTorch
+        .target(
+            name: "CTorch",
+            dependencies: ["CLibTorch"],
+            cxxSettings: [.define("NDEBUG", .when(configuration: .release))]),
+
+        // MARK: Libraries
+        .target(
+            name: "RVCCore",
+            dependencies: [
+                "CTorch",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "RVCAudio",
+            dependencies: ["CSndFile", "CSampleRate", "COpus"]),
+        .target(
+            name: "RVCStorage",
+            dependencies: [
+                "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "RVCWorker",
+            dependencies: [
+                "RVCCore", "RVCAudio", "RVCStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "rvc-cli",
+            dependencies: [
+                "RVCCore", "RVCAudio", "RVCStorage", "RVCWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: Tests (mirror Sources/)
+        .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch"]),
+        .testTarget(name: "RVCAudioTests", dependencies: ["RVCAudio"]),
+        .testTarget(name: "RVCStorageTests", dependencies: ["RVCStorage"]),
+        .testTarget(name: "RVCWorkerTests", dependencies: ["RVCWorker"]),
+        .testTarget(name: "CLITests", dependencies: ["rvc-cli"]),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,3 @@
+#include <opus.h>
+#include <opusfile.h>
+#include <opusenc.h>

@@ -1,0 +1,276 @@
+// CTorch: a small C interface over LibTorch/ATen for rvc-nano.
+//
+// Tensors are opaque handles owned by the caller (free with ct_free). Every function that can fail
+// returns a CTStatus: CT_OK on success, otherwise an error code, with a message available from
+// ct_last_error() on the same thread until the next failing call. No C++ exception crosses this
+// boundary. Output handles are written only on success. Nothing here knows about RVC.
+#ifndef CTORCH_H
+#define CTORCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct CTTensor CTTensor;
+typedef CTTensor *CTTensorRef;
+typedef struct CTGenerator CTGenerator;
+typedef CTGenerator *CTGeneratorRef;
+typedef struct CTGuard CTGuard;
+typedef CTGuard *CTGuardRef;
+
+typedef int32_t CTStatus;
+enum {
+    CT_OK = 0,
+    CT_ERROR = 1,            // LibTorch raised an error (shape mismatch, bad dtype, ...)
+    CT_INVALID_ARGUMENT = 2, // rejected by the shim before reaching LibTorch
+    CT_UNAVAILABLE = 3,      // a device or feature is not available (e.g. CUDA absent)
+    CT_OUT_OF_MEMORY = 4,
+};
+
+/// Element types.
+typedef enum CTDType {
+    CT_FLOAT32 = 0,
+    CT_FLOAT16 = 1,
+    CT_BFLOAT16 = 2,
+    CT_FLOAT64 = 3,
+    CT_INT64 = 4,
+    CT_INT32 = 5,
+    CT_BOOL = 6,
+    CT_UINT8 = 7,
+    CT_INT16 = 8,
+    CT_INT8 = 9,
+    CT_COMPLEX64 = 10,
+} CTDType;
+
+typedef enum CTDeviceType { CT_CPU = 0, CT_CUDA = 1 } CTDeviceType;
+
+typedef struct CTDevice {
+    int32_t type;  // CTDeviceType
+    int32_t index; // CUDA ordinal; -1 = current/default
+} CTDevice;
+
+/// The message of the last failing call on this thread ("" if none).
+const char *ct_last_error(void);
+
+// MARK: - Library, threads, devices
+
+/// LibTorch's version string, e.g. "2.11.0".
+const char *ct_version(void);
+void ct_set_num_threads(int32_t n);
+int32_t ct_get_num_threads(void);
+/// Seeds LibTorch's default CPU (and CUDA, if present) generators.
+void ct_manual_seed(uint64_t seed);
+/// True when CUDA can be used (tries to load LibTorch's CUDA library once).
+bool ct_cuda_is_available(void);
+int32_t ct_cuda_device_count(void);
+/// Free and total memory of a CUDA device in bytes.
+CTStatus ct_cuda_mem_info(int32_t device, uint64_t *free_bytes, uint64_t *total_bytes);
+/// Name of a CUDA device, written into buf (NUL-terminated).
+CTStatus ct_cuda_device_name(int32_t device, char *buf, size_t len);
+CTStatus ct_cuda_synchronize(int32_t device);
+/// cuDNN autotuning (torch.backends.cudnn.benchmark).
+void ct_set_cudnn_benchmark(bool on);
+
+/// Enters inference mode (no autograd bookkeeping) for the current thread until ct_guard_free.
+CTStatus ct_inference_guard_new(CTGuardRef *out);
+void ct_guard_free(CTGuardRef guard);
+
+// MARK: - Random generators
+
+CTStatus ct_generator_new(uint64_t seed, CTDevice device, CTGeneratorRef *out);
+void ct_generator_free(CTGeneratorRef g);
+
+// MARK: - Creation, lifetime and host access
+
+void ct_free(CTTensorRef t);
+/// A new handle to the same tensor (shares storage).
+CTStatus ct_retain(CTTensorRef t, CTTensorRef *out);
+/// Copies `ndim`-dimensional data of `dtype` from host memory into a new CPU tensor.
+CTStatus ct_from_host(const void *data, const int64_t *shape, int32_t ndim, CTDType dtype,
+                      CTTensorRef *out);
+/// Wraps host memory without copying. `strides` may be NULL (contiguous). `release(context)` is
+/// called once when LibTorch no longer needs the memory (possibly on another thread).
+CTStatus ct_from_host_nocopy(void *data, const int64_t *shape, const int64_t *strides,
+                             int32_t ndim, CTDType dtype, void (*release)(void *context),
+                             void *context, CTTensorRef *out);
+/// Copies the tensor's elements (any device, any layout) in its dtype into `dst`, which holds
+/// `bytes` bytes; `bytes` must equal numel × element size.
+CTStatus ct_to_host(CTTensorRef t, void *dst, size_t bytes);
+int32_t ct_ndim(CTTensorRef t);
+/// Writes ct_ndim(t) sizes.
+void ct_shape(CTTensorRef t, int64_t *out);
+void ct_strides(CTTensorRef t, int64_t *out);
+int64_t ct_numel(CTTensorRef t);
+CTDType ct_dtype(CTTensorRef t);
+CTDevice ct_device(CTTensorRef t);
+bool ct_is_contiguous(CTTensorRef t);
+/// Address of the first element of a CPU tensor (for zero-copy reads); NULL on other devices.
+const void *ct_data_ptr(CTTensorRef t);
+CTStatus ct_item_double(CTTensorRef t, double *out);
+CTStatus ct_item_int64(CTTensorRef t, int64_t *out);
+
+CTStatus ct_zeros(const int64_t *shape, int32_t ndim, CTDType dtype, CTDevice device,
+                  CTTensorRef *out);
+CTStatus ct_ones(const int64_t *shape, int32_t ndim, CTDType dtype, CTDevice device,
+                 CTTensorRef *out);
+CTStatus ct_full(const int64_t *shape, int32_t ndim, double value, CTDType dtype,
+                 CTDevice device, CTTensorRef *out);
+CTStatus ct_arange(double start, double end, double step, CTDType dtype, CTDevice device,
+                   CTTensorRef *out);
+/// Periodic Hann window of `length` (torch.hann_window).
+CTStatus ct_hann_window(int64_t length, CTDType dtype, CTDevice device, CTTensorRef *out);
+/// Standard normal / uniform [0,1) samples; `generator` may be NULL (default generator).
+CTStatus ct_randn(const int64_t *shape, int32_t ndim, CTDType dtype, CTDevice device,
+                  CTGeneratorRef generator, CTTensorRef *out);
+CTStatus ct_rand(const int64_t *shape, int32_t ndim, CTDType dtype, CTDevice device,
+                 CTGeneratorRef generator, CTTensorRef *out);
+
+// MARK: - Type, device and layout
+
+CTStatus ct_to(CTTensorRef t, CTDevice device, CTDType dtype, bool non_blocking,
+               CTTensorRef *out);
+CTStatus ct_contiguous(CTTensorRef t, CTTensorRef *out);
+CTStatus ct_clone(CTTensorRef t, CTTensorRef *out);
+/// Copies src into dst in place (broadcasting, dtype/device conversion).
+CTStatus ct_copy_(CTTensorRef dst, CTTensorRef src);
+CTStatus ct_reshape(CTTensorRef t, const int64_t *shape, int32_t ndim, CTTensorRef *out);
+CTStatus ct_permute(CTTensorRef t, const int64_t *dims, int32_t ndim, CTTensorRef *out);
+CTStatus ct_transpose(CTTensorRef t, int64_t dim0, int64_t dim1, CTTensorRef *out);
+CTStatus ct_expand(CTTensorRef t, const int64_t *shape, int32_t ndim, CTTensorRef *out);
+CTStatus ct_squeeze(CTTensorRef t, int64_t dim, CTTensorRef *out);
+CTStatus ct_unsqueeze(CTTensorRef t, int64_t dim, CTTensorRef *out);
+CTStatus ct_flip(CTTensorRef t, const int64_t *dims, int32_t ndim, CTTensorRef *out);
+/// t[start:end:step] along dim (end is clamped; negative indices count from the end).
+CTStatus ct_slice(CTTensorRef t, int64_t dim, int64_t start, int64_t end, int64_t step,
+                  CTTensorRef *out);
+CTStatus ct_narrow(CTTensorRef t, int64_t dim, int64_t start, int64_t length,
+                   CTTensorRef *out);
+CTStatus ct_cat(const CTTensorRef *tensors, int32_t count, int64_t dim, CTTensorRef *out);
+CTStatus ct_stack(const CTTensorRef *tensors, int32_t count, int64_t dim, CTTensorRef *out);
+CTStatus ct_index_select(CTTensorRef t, int64_t dim, CTTensorRef index, CTTensorRef *out);
+CTStatus ct_gather(CTTensorRef t, int64_t dim, CTTensorRef index, CTTensorRef *out);
+CTStatus ct_repeat_interleave(CTTensorRef t, int64_t repeats, int64_t dim, CTTensorRef *out);
+CTStatus ct_view_as_real(CTTensorRef t, CTTensorRef *out);
+
+// MARK: - Elementwise
+
+typedef enum CTUnaryOp {
+    CT_NEG = 0, CT_EXP, CT_LOG, CT_SIN, CT_COS, CT_TANH, CT_SIGMOID, CT_RELU, CT_GELU,
+    CT_SQRT, CT_ABS, CT_FLOOR, CT_CEIL, CT_ROUND, CT_RECIPROCAL, CT_LOG10, CT_LOG1P,
+    CT_LOGICAL_NOT, CT_ISFINITE, CT_SQUARE, CT_RSQRT, CT_SIGN, CT_ISNAN,
+} CTUnaryOp;
+CTStatus ct_unary(CTUnaryOp op, CTTensorRef t, CTTensorRef *out);
+
+typedef enum CTBinaryOp {
+    CT_ADD = 0, CT_SUB, CT_MUL, CT_DIV, CT_POW, CT_REMAINDER, CT_MAXIMUM, CT_MINIMUM,
+    CT_EQ, CT_NE, CT_LT, CT_LE, CT_GT, CT_GE, CT_LOGICAL_AND, CT_LOGICAL_OR, CT_ATAN2,
+    CT_FLOOR_DIVIDE,
+} CTBinaryOp;
+/// a op b with broadcasting and type promotion.
+CTStatus ct_binary(CTBinaryOp op, CTTensorRef a, CTTensorRef b, CTTensorRef *out);
+/// a op s, or s op a when `scalar_first` is true. The scalar is a Python-style "wrapped number":
+/// it does not promote the tensor's dtype.
+CTStatus ct_binary_scalar(CTBinaryOp op, CTTensorRef a, double s, bool scalar_first,
+                          CTTensorRef *out);
+CTStatus ct_leaky_relu(CTTensorRef t, double slope, CTTensorRef *out);
+/// GELU with the tanh approximation when `tanh_approx`, else the exact erf form.
+CTStatus ct_gelu(CTTensorRef t, bool tanh_approx, CTTensorRef *out);
+/// clamp; has_min/has_max select which bounds apply.
+CTStatus ct_clamp(CTTensorRef t, bool has_min, double min, bool has_max, double max,
+                  CTTensorRef *out);
+CTStatus ct_where(CTTensorRef cond, CTTensorRef a, CTTensorRef b, CTTensorRef *out);
+CTStatus ct_masked_fill(CTTensorRef t, CTTensorRef mask, double value, CTTensorRef *out);
+/// alpha·a + beta·b... a + alpha·b (torch.add with alpha).
+CTStatus ct_add_scaled(CTTensorRef a, CTTensorRef b, double alpha, CTTensorRef *out);
+/// In-place a += b (broadcasting b).
+CTStatus ct_add_(CTTensorRef a, CTTensorRef b);
+
+// MARK: - Reductions and scans
+
+typedef enum CTReduceOp { CT_SUM = 0, CT_MEAN, CT_AMAX, CT_AMIN, CT_PROD, CT_ALL, CT_ANY } CTReduceOp;
+/// Reduces over `dims` (all dimensions when ndims == 0).
+CTStatus ct_reduce(CTReduceOp op, CTTensorRef t, const int64_t *dims, int32_t ndims,
+                   bool keepdim, CTTensorRef *out);
+/// p-norm over dims (all when ndims == 0).
+CTStatus ct_norm(CTTensorRef t, double p, const int64_t *dims, int32_t ndims, bool keepdim,
+                 CTTensorRef *out);
+CTStatus ct_argmax(CTTensorRef t, int64_t dim, bool keepdim, CTTensorRef *out);
+CTStatus ct_max_dim(CTTensorRef t, int64_t dim, bool keepdim, CTTensorRef *values,
+                    CTTensorRef *indices);
+CTStatus ct_topk(CTTensorRef t, int64_t k, int64_t dim, bool largest, bool sorted,
+                 CTTensorRef *values, CTTensorRef *indices);
+CTStatus ct_sort(CTTensorRef t, int64_t dim, bool descending, bool stable, CTTensorRef *values,
+                 CTTensorRef *indices);
+CTStatus ct_cumsum(CTTensorRef t, int64_t dim, CTTensorRef *out);
+CTStatus ct_softmax(CTTensorRef t, int64_t dim, CTTensorRef *out);
+CTStatus ct_log_softmax(CTTensorRef t, int64_t dim, CTTensorRef *out);
+
+// MARK: - Linear algebra
+
+CTStatus ct_matmul(CTTensorRef a, CTTensorRef b, CTTensorRef *out);
+CTStatus ct_bmm(CTTensorRef a, CTTensorRef b, CTTensorRef *out);
+/// x·Wᵀ + b; `bias` may be NULL.
+CTStatus ct_linear(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, CTTensorRef *out);
+/// Softmax attention: softmax(q·kᵀ·scale + mask)·v. `mask` may be NULL (additive float mask or
+/// boolean keep-mask); scale <= 0 means 1/sqrt(head dim).
+CTStatus ct_scaled_dot_product_attention(CTTensorRef q, CTTensorRef k, CTTensorRef v,
+                                         CTTensorRef mask, double scale, CTTensorRef *out);
+
+// MARK: - Neural-network layers
+
+/// `bias` may be NULL. Arrays have one entry per spatial dimension (1 for conv1d, 2 for conv2d).
+CTStatus ct_conv1d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t stride,
+                   int64_t padding, int64_t dilation, int64_t groups, CTTensorRef *out);
+CTStatus ct_conv2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, const int64_t *stride,
+                   const int64_t *padding, const int64_t *dilation, int64_t groups,
+                   CTTensorRef *out);
+CTStatus ct_conv_transpose1d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias,
+                             int64_t stride, int64_t padding, int64_t output_padding,
+                             int64_t groups, int64_t dilation, CTTensorRef *out);
+CTStatus ct_conv_transpose2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias,
+                             const int64_t *stride, const int64_t *padding,
+                             const int64_t *output_padding, int64_t groups,
+                             const int64_t *dilation, CTTensorRef *out);
+/// Layer norm over the trailing `ndim` dimensions given by `normalized_shape`; weight/bias may be NULL.
+CTStatus ct_layer_norm(CTTensorRef x, const int64_t *normalized_shape, int32_t ndim,
+                       CTTensorRef weight, CTTensorRef bias, double eps, CTTensorRef *out);
+CTStatus ct_group_norm(CTTensorRef x, int64_t groups, CTTensorRef weight, CTTensorRef bias,
+                       double eps, CTTensorRef *out);
+/// Inference batch norm with running statistics; weight/bias may be NULL.
+CTStatus ct_batch_norm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias,
+                       CTTensorRef running_mean, CTTensorRef running_var, double eps,
+                       CTTensorRef *out);
+CTStatus ct_embedding(CTTensorRef weight, CTTensorRef indices, CTTensorRef *out);
+
+typedef enum CTPadMode { CT_PAD_CONSTANT = 0, CT_PAD_REFLECT, CT_PAD_REPLICATE } CTPadMode;
+/// torch.nn.functional.pad: `pads` = (last-dim left, last-dim right, next-to-last left, ...).
+CTStatus ct_pad(CTTensorRef x, const int64_t *pads, int32_t npads, CTPadMode mode, double value,
+                CTTensorRef *out);
+
+typedef enum CTInterpolateMode { CT_NEAREST = 0, CT_LINEAR } CTInterpolateMode;
+/// 1-D interpolation of [N, C, L]: to `size` points when size > 0, else by `scale_factor`
+/// (recomputing nothing: the scale is passed to the kernel as torch does).
+CTStatus ct_interpolate1d(CTTensorRef x, CTInterpolateMode mode, int64_t size,
+                          double scale_factor, bool align_corners, CTTensorRef *out);
+CTStatus ct_avg_pool2d(CTTensorRef x, const int64_t *kernel, const int64_t *stride,
+                       const int64_t *padding, CTTensorRef *out);
+/// Complex STFT ([B, n_fft/2+1, frames], onesided) with centre padding in `pad_mode`;
+/// `window` may be NULL (rectangular).
+CTStatus ct_stft(CTTensorRef x, int64_t n_fft, int64_t hop, int64_t win_length,
+                 CTTensorRef window, bool center, CTPadMode pad_mode, CTTensorRef *out);
+/// Multi-layer GRU (batch-first when `batch_first`), zero initial state. `params` holds, per layer
+/// and direction, w_ih, w_hh, b_ih, b_hh (PyTorch order, forward before reverse).
+CTStatus ct_gru(CTTensorRef input, const CTTensorRef *params, int32_t nparams,
+                int64_t num_layers, bool bidirectional, bool batch_first, CTTensorRef *out);
+/// torch._weight_norm(v, g, dim): v · (g / ‖v‖) with the norm over every dimension but `dim`.
+CTStatus ct_weight_norm(CTTensorRef v, CTTensorRef g, int64_t dim, CTTensorRef *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

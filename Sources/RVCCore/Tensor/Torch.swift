@@ -1,0 +1,53 @@
+import CTorch
+
+/// Process-wide LibTorch settings and device queries.
+public enum Torch {
+    /// The LibTorch version, e.g. "2.11.0".
+    public static var version: String { String(cString: ct_version()) }
+
+    /// Intra-op threads used by CPU kernels.
+    public static var threadCount: Int {
+        get { Int(ct_get_num_threads()) }
+        set { ct_set_num_threads(Int32(newValue)) }
+    }
+
+    /// Seeds the default generators.
+    public static func manualSeed(_ seed: UInt64) { ct_manual_seed(seed) }
+
+    /// True when a CUDA device can be used.
+    public static var isCUDAAvailable: Bool { ct_cuda_is_available() }
+
+    /// Number of CUDA devices (0 without CUDA).
+    public static var cudaDeviceCount: Int { Int(ct_cuda_device_count()) }
+
+    /// Free and total memory of a CUDA device, in bytes.
+    public static func cudaMemory(device: Int = 0) throws -> (free: UInt64, total: UInt64) {
+        var free: UInt64 = 0
+        var total: UInt64 = 0
+        try check("cuda_mem_info", ct_cuda_mem_info(Int32(device), &free, &total))
+        return (free, total)
+    }
+
+    /// The marketing name of a CUDA device.
+    public static func cudaDeviceName(device: Int = 0) throws -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        try check("cuda_device_name", ct_cuda_device_name(Int32(device), &buffer, buffer.count))
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Waits for all work queued on a CUDA device.
+    public static func cudaSynchronize(device: Int = 0) throws {
+        try check("cuda_synchronize", ct_cuda_synchronize(Int32(device)))
+    }
+
+    /// Enables cuDNN autotuning of convolution algorithms.
+    public static func setCuDNNBenchmark(_ on: Bool) { ct_set_cudnn_benchmark(on) }
+
+    /// Runs `body` in LibTorch inference mode (no autograd bookkeeping) on this thread.
+    public static func inferenceMode<R>(_ body: () throws -> R) throws -> R {
+        var guardHandle: OpaquePointer?
+        try check("inference_mode", ct_inference_guard_new(&guardHandle))
+        defer { ct_guard_free(guardHandle) }
+        return try body()
+    }
+}
