@@ -216,10 +216,6 @@ void ct_generator_free(CTGeneratorRef g) { delete g; }
 
 void ct_free(CTTensorRef t) { delete t; }
 
-CTStatus ct_retain(CTTensorRef t, CTTensorRef *out) {
-    CT_GUARD({ return wrap(T(t), out); })
-}
-
 static int64_t checked_numel(const int64_t *shape, int32_t ndim) {
     int64_t n = 1;
     for (int32_t i = 0; i < ndim; ++i) {

@@ -87,8 +87,6 @@ void ct_generator_free(CTGeneratorRef g);
 // MARK: - Creation, lifetime and host access
 
 void ct_free(CTTensorRef t);
-/// A new handle to the same tensor (shares storage).
-CTStatus ct_retain(CTTensorRef t, CTTensorRef *out);
 /// Copies `ndim`-dimensional data of `dtype` from host memory into a new CPU tensor.
 CTStatus ct_from_host(const void *data, const int64_t *shape, int32_t ndim, CTDType dtype,
                       CTTensorRef *out);
