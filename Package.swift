@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // MARK: System libraries (pkg-config)
@@ -66,6 +67,7 @@ let package = Package(
             dependencies: [
                 "RVCCore", "RVCAudio", "RVCStorage",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .executableTarget(
             name: "rvc-cli",
@@ -78,7 +80,9 @@ let package = Package(
         .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch"]),
         .testTarget(name: "RVCAudioTests", dependencies: ["RVCAudio"]),
         .testTarget(name: "RVCStorageTests", dependencies: ["RVCStorage"]),
-        .testTarget(name: "RVCWorkerTests", dependencies: ["RVCWorker"]),
+        .testTarget(
+            name: "RVCWorkerTests",
+            dependencies: ["RVCWorker", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "CLITests", dependencies: ["rvc-cli"]),
     ],
     swiftLanguageModes: [.v6],
