@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Testing
 @testable import RVCStorage
@@ -155,9 +154,4 @@ import Testing
         #expect(SigV4Signer.uriEncode("a b/c+d=é") == "a%20b%2Fc%2Bd%3D%C3%A9")
         #expect(SigV4Signer.uriEncode("dir/file name.wav", keepSlash: true) == "dir/file%20name.wav")
     }
-}
-
-/// SHA-256 in lowercase hex.
-enum SHA256Hex {
-    static func of(_ data: Data) -> String { SHA256.hash(data: data).lowercaseHex }
 }
