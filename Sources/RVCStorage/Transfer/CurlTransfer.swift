@@ -269,7 +269,11 @@ final class CurlTransfer {
     /// Whether the address about to be connected is allowed; records why not.
     fileprivate func allowConnection(to address: [UInt8]) -> Bool {
         guard !options.allowPrivateAddresses else { return true }
-        guard let range = AddressPolicy.forbiddenRange(address) else { return true }
+        guard let range = AddressPolicy.forbiddenRange(address) else {
+            // A host with several addresses: an earlier refused one must not mask how this ends.
+            if case .privateAddress = failure { failure = nil }
+            return true
+        }
         failure = .privateAddress(url: displayURL, address: AddressPolicy.format(address), range: range)
         return false
     }

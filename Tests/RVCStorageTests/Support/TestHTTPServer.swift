@@ -22,16 +22,17 @@ final class TestHTTPServer: @unchecked Sendable {
 
     /// Starts a server of its own and waits for it to report its port (on a thread of its own:
     /// the wait blocks).
-    static func start() async throws -> TestHTTPServer {
+    /// - Parameter tls: a PEM certificate and key to serve HTTPS with.
+    static func start(tls: (certificate: String, key: String)? = nil) async throws -> TestHTTPServer {
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try TestHTTPServer() }) }.start()
+            Thread { continuation.resume(with: Result { try TestHTTPServer(tls: tls) }) }.start()
         }
     }
 
-    private init() throws {
+    private init(tls: (certificate: String, key: String)?) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", "-c", Self.script]
+        process.arguments = ["python3", "-u", "-c", Self.script] + (tls.map { [$0.certificate, $0.key] } ?? [])
         control = Pipe()
         let output = Pipe()
         process.standardInput = control
@@ -80,7 +81,8 @@ final class TestHTTPServer: @unchecked Sendable {
 # A small HTTP server for the RVCStorage download tests (standard library only).
 #
 # Binds 127.0.0.1 on a free port, prints "PORT <n>" on stdout, and exits when its stdin closes
-# (so it never outlives the test process). Routes:
+# (so it never outlives the test process). With two arguments (PEM certificate, key) it serves
+# HTTPS. Routes:
 #   /bytes/<n>[/<tag>]       n deterministic bytes (byte i = i % 251); tag only makes URLs distinct
 #   /slow/<n>/<ms>[/<tag>]   n bytes, sent in 8 chunks spread over ms milliseconds
 #   /redirect/<k>/<n>        302 chain of k hops ending at /bytes/<n>
@@ -224,6 +226,11 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if len(sys.argv) == 3:  # certificate and key: serve HTTPS
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[1], sys.argv[2])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"PORT {server.server_address[1]}", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.stdin.read()  # returns when the test process closes our stdin or exits
