@@ -4,8 +4,8 @@
 /// shape is checked (`unet.encoder.*`, `unet.intermediate.*`, `unet.decoder.*`).
 struct RMVPEUNet: Sendable {
     struct DecoderLayer: Sendable {
-        let upsample: Tensor
-        let norm: RMVPEBatchNorm
+        /// The transposed convolution with its BatchNorm folded in at load.
+        let upsample: (weight: Tensor, bias: Tensor)
         let blocks: [RMVPEConvBlock]
     }
 
@@ -52,8 +52,8 @@ struct RMVPEUNet: Sendable {
             let r = reader.scoped("decoder.layers.\(d).")
             let out = inWidth / 2
             decoder.append(DecoderLayer(
-                upsample: try r.tensor("conv1.0.weight", shape: [inWidth, out, 3, 3]),
-                norm: try RMVPEBatchNorm(r.scoped("conv1.1."), channels: out),
+                upsample: try RMVPEBatchNorm(r.scoped("conv1.1."), channels: out)
+                    .folded(into: r.tensor("conv1.0.weight", shape: [inWidth, out, 3, 3]), outputDim: 1),
                 blocks: try (0..<config.blocks).map { b in
                     try RMVPEConvBlock(r.scoped("conv2.\(b)."), in: b == 0 ? 2 * out : out, out: out)
                 }))
@@ -82,8 +82,9 @@ struct RMVPEUNet: Sendable {
             for block in stage { x = try block(x) }
         }
         for (layer, skip) in zip(decoder, skips.reversed()) {
-            x = try layer.norm(
-                x.convTranspose2d(weight: layer.upsample, stride: kernel, padding: (1, 1), outputPadding: outputPadding)
+            x = try x.convTranspose2d(
+                weight: layer.upsample.weight, bias: layer.upsample.bias, stride: kernel, padding: (1, 1),
+                outputPadding: outputPadding
             ).relu()
             x = try Tensor.cat([x, skip], dim: 1)
             for block in layer.blocks { x = try block(x) }
