@@ -5,10 +5,13 @@
 /// Search: each query probes its `probeCount` nearest centroids (squared L2), then scans every
 /// vector of those lists and keeps the `k` smallest squared-L2 distances, ascending. Missing
 /// neighbours (fewer than `k` candidates) come back as id −1 with distance `Float.greatestFiniteMagnitude`
-/// (FLT_MAX), as faiss does. Everything is vectorised: coarse distances by matmul (the direct
-/// difference formula below 20 queries, as faiss's flat quantizer), candidate lists gathered with
-/// masks, fine distances by the direct formula Σ(x−y)² (faiss's `fvec_L2sqr`), a stable sort for
-/// the selection (among equal distances the earlier-scanned vector wins, as in faiss's heap).
+/// (FLT_MAX), as faiss does. The work is tensor ops on ``device``: coarse distances by matmul (the
+/// direct difference formula below 20 queries, as faiss's flat quantizer); in the fine step,
+/// matmul distances pick 16 candidates per query whose distances are then recomputed exactly as
+/// Σ(x−y)² (faiss's `fvec_L2sqr`) and ranked with a stable sort (among equal distances the
+/// earlier-scanned vector wins, as in faiss's heap). On the CPU the queries are grouped by probed
+/// list so that only those lists are scanned (one block of ops per probed list); on a GPU each
+/// chunk of queries is compared with every vector under a list-membership mask.
 public final class FeatureIndex: Sendable {
     /// One inverted list: the ids and the row-major vectors (`ids.count × dimension` floats).
     public struct List: Sendable {
@@ -53,9 +56,10 @@ public final class FeatureIndex: Sendable {
     let centroidNorms: Tensor  // [1, nlist] squared norms
     let vectors: Tensor  // [ntotal, D], lists one after the other
     let ids: Tensor  // [ntotal] int64, same order
+    let vectorNorms: Tensor  // [ntotal] squared norms
+    let vectorLists: Tensor  // [ntotal] int64: the list of each row
     let listStarts: Tensor  // [nlist] int64
     let listSizes: Tensor  // [nlist] int64
-    let maxListSize: Int
 
     /// Builds the index from its parts (as stored in a faiss file).
     /// - Parameters:
@@ -90,7 +94,6 @@ public final class FeatureIndex: Sendable {
         listCount = lists.count
         self.probeCount = min(probeCount, lists.count)
         self.device = device
-        maxListSize = Int(sizes.max() ?? 0)
         let c = try Tensor(centroids, shape: [lists.count, dimension]).to(device: device)
         self.centroids = c
         centroidNorms = try c.square().sum(dims: [1]).unsqueeze(0)
@@ -99,40 +102,46 @@ public final class FeatureIndex: Sendable {
             ? try Tensor.zeros([1, dimension], device: device)
             : try Tensor(flatVectors, shape: [flatIds.count, dimension]).to(device: device)
         ids = flatIds.isEmpty ? try Tensor.full([1], value: -1, dtype: .int64, device: device) : try Tensor(flatIds).to(device: device)
+        vectorNorms = try vectors.square().sum(dims: [1])
+        var rowLists: [Int64] = []
+        rowLists.reserveCapacity(max(flatIds.count, 1))
+        for (l, size) in sizes.enumerated() { rowLists += Array(repeating: Int64(l), count: Int(size)) }
+        if rowLists.isEmpty { rowLists = [-1] }
+        vectorLists = try Tensor(rowLists).to(device: device)
         listStarts = try Tensor(starts).to(device: device)
         listSizes = try Tensor(sizes).to(device: device)
+    }
+
+    /// How the fine step is organised; both give the same neighbours.
+    enum Strategy: Sendable {
+        /// Queries grouped by probed list; each list's vectors are compared with its queries in
+        /// one block (work proportional to the probed lists only; suits the CPU).
+        case grouped
+        /// Every query against every vector in one matmul per chunk, with a list-membership mask
+        /// (more arithmetic, few kernel launches; suits a GPU).
+        case dense
     }
 
     /// The `k` nearest stored vectors of each query, with faiss `IndexIVFFlat::search` semantics.
     /// - Parameter queries: [n, dimension] (converted to float32 and moved to ``device``).
     /// - Throws: ``FeatureIndexError`` for a wrong query shape; ``TorchError``.
     public func search(_ queries: Tensor, k: Int = FeatureIndex.retrievalNeighbours) throws -> Neighbours {
+        try search(queries, k: k, strategy: device.isCUDA ? .dense : .grouped)
+    }
+
+    func search(_ queries: Tensor, k: Int, strategy: Strategy) throws -> Neighbours {
         let q = try checkedQueries(queries)
-        let n = q.size(0)
+        guard k > 0 else { throw FeatureIndexError.invalid("k = \(k)") }
         let probes = try nearestLists(q)
-        let width = probeCount * max(maxListSize, 1)
-        let chunk = max(1, Self.chunkElements / (width * dimension))
-        var distances: [Tensor] = []
-        var found: [Tensor] = []
-        var positions: [Tensor] = []
-        var start = 0
-        while start < n {
-            let length = min(chunk, n - start)
-            let part = try scan(q.narrow(dim: 0, start: start, length: length), probes: probes.narrow(dim: 0, start: start, length: length), k: k)
-            distances.append(part.distances)
-            found.append(part.ids)
-            positions.append(part.positions)
-            start += length
-        }
-        if n == 0 {
-            return Neighbours(
-                distances: try Tensor.zeros([0, k], device: device),
-                ids: try Tensor.zeros([0, k], dtype: .int64, device: device),
-                positions: try Tensor.zeros([0, k], dtype: .int64, device: device))
-        }
+        let (distances, positions) = strategy == .dense ? try denseScan(q, probes: probes, k: k) : try groupedScan(q, probes: probes, k: k)
+        // Missing neighbours: +inf from the masks → (FLT_MAX, id −1, row 0).
+        let missing = try distances.isFinite().logicalNot()
+        let safePositions = try positions.maskedFill(missing, value: 0)
+        let found = try ids.indexSelect(dim: 0, index: safePositions.reshape([-1])).reshape(distances.shape)
         return Neighbours(
-            distances: try Tensor.cat(distances, dim: 0), ids: try Tensor.cat(found, dim: 0),
-            positions: try Tensor.cat(positions, dim: 0))
+            distances: try distances.maskedFill(missing, value: Double(Float.greatestFiniteMagnitude)),
+            ids: try found.maskedFill(missing, value: -1),
+            positions: safePositions)
     }
 
     /// The retrieved features of E.8 step 3, before mixing with `index_rate`: for each query, the
@@ -191,34 +200,133 @@ public final class FeatureIndex: Sendable {
         return try distances.sort(dim: 1, descending: false, stable: true).indices.narrow(dim: 1, start: 0, length: probeCount)
     }
 
-    /// Brute force over the probed lists of a block of queries.
-    private func scan(_ q: Tensor, probes: Tensor, k: Int) throws -> Neighbours {
+    /// Candidates kept from the matmul distances before the exact recomputation: k plus a margin
+    /// that absorbs the matmul formula's rounding.
+    static let candidateMargin = 8
+
+    /// The `k` nearest of `base` rows [s, D] for each query [c, D]: matmul distances pick
+    /// k + margin candidates (restricted by `allowed` [c, s] when given), which are then ranked by
+    /// the exact Σ(x−y)², ties going to the lower row (faiss scans lists in order). Returns
+    /// distances [c, min(k, s)] (+inf where not allowed) and rows into `base`.
+    private func nearest(_ q: Tensor, base: Tensor, baseNorms: Tensor, allowed: Tensor?, k: Int) throws -> (Tensor, Tensor) {
+        let s = base.size(0)
+        let kept = min(k + Self.candidateMargin, s)
+        var approximate = try baseNorms.unsqueeze(0) - q.matmul(base.transposed(0, 1)) * 2.0
+        if let allowed { approximate = try approximate.maskedFill(allowed.logicalNot(), value: .infinity) }
+        let candidates = try approximate.topk(kept, dim: 1, largest: false, sorted: false).indices.sort(dim: 1).values
+        let c = q.size(0)
+        let vectors = try base.indexSelect(dim: 0, index: candidates.reshape([-1])).reshape([c, kept, dimension])
+        var exact = try (vectors - q.unsqueeze(1)).square().sum(dims: [2])
+        if let allowed { exact = try exact.maskedFill(allowed.gather(dim: 1, index: candidates).logicalNot(), value: .infinity) }
+        let order = try exact.sort(dim: 1, descending: false, stable: true)
+        let take = min(k, kept)
+        return (
+            try order.values.narrow(dim: 1, start: 0, length: take),
+            try candidates.gather(dim: 1, index: order.indices.narrow(dim: 1, start: 0, length: take))
+        )
+    }
+
+    /// Pads [c, m] results to k columns with missing entries.
+    private func padded(_ distances: Tensor, _ positions: Tensor, k: Int) throws -> (Tensor, Tensor) {
+        let c = distances.size(0)
+        let m = distances.size(1)
+        guard m < k else { return (distances, positions) }
+        return (
+            try Tensor.cat([distances, Tensor.full([c, k - m], value: .infinity, device: device)], dim: 1),
+            try Tensor.cat([positions, Tensor.zeros([c, k - m], dtype: .int64, device: device)], dim: 1)
+        )
+    }
+
+    /// Merges per-probe results [n, probes·k] (probe order = scan order) into the k best per query.
+    private func merged(_ distances: Tensor, _ positions: Tensor, n: Int, k: Int) throws -> (Tensor, Tensor) {
+        guard probeCount > 1 else { return (distances, positions) }
+        let d = try distances.reshape([n, probeCount * k])
+        let p = try positions.reshape([n, probeCount * k])
+        let order = try d.sort(dim: 1, descending: false, stable: true).indices.narrow(dim: 1, start: 0, length: k)
+        return (try d.gather(dim: 1, index: order), try p.gather(dim: 1, index: order))
+    }
+
+    /// Fine step, grouped: (query, probe) rows sorted by list, one block per probed list.
+    private func groupedScan(_ q: Tensor, probes: Tensor, k: Int) throws -> (Tensor, Tensor) {
         let n = q.size(0)
-        let m = max(maxListSize, 1)
-        let width = probeCount * m
-        let flatProbes = try probes.reshape([-1])
-        let starts = try listStarts.indexSelect(dim: 0, index: flatProbes).reshape([n, probeCount, 1])
-        let sizes = try listSizes.indexSelect(dim: 0, index: flatProbes).reshape([n, probeCount, 1])
-        let offsets = try Tensor.arange(0, Double(m), dtype: .int64, device: device).reshape([1, 1, m])
-        let valid = try offsets.lt(sizes).reshape([n, width])
-        let rawPositions = try (starts + offsets).reshape([n, width])
-        let positions = try rawPositions.maskedFill(valid.logicalNot(), value: 0)
-        let candidates = try vectors.indexSelect(dim: 0, index: positions.reshape([-1])).reshape([n, width, dimension])
-        let all = try (candidates - q.unsqueeze(1)).square().sum(dims: [2]).maskedFill(valid.logicalNot(), value: .infinity)
-        let kept = min(k, width)
-        let order = try all.sort(dim: 1, descending: false, stable: true)
-        let picked = try order.indices.narrow(dim: 1, start: 0, length: kept)
-        let missing = try valid.gather(dim: 1, index: picked).logicalNot()
-        var distances = try order.values.narrow(dim: 1, start: 0, length: kept)
-            .maskedFill(missing, value: Double(Float.greatestFiniteMagnitude))
-        var chosen = try positions.gather(dim: 1, index: picked)
-        var found = try ids.indexSelect(dim: 0, index: chosen.reshape([-1])).reshape([n, kept]).maskedFill(missing, value: -1)
-        chosen = try chosen.maskedFill(missing, value: 0)
-        if kept < k {
-            distances = try Tensor.cat([distances, Tensor.full([n, k - kept], value: Double(Float.greatestFiniteMagnitude), device: device)], dim: 1)
-            found = try Tensor.cat([found, Tensor.full([n, k - kept], value: -1, dtype: .int64, device: device)], dim: 1)
-            chosen = try Tensor.cat([chosen, Tensor.zeros([n, k - kept], dtype: .int64, device: device)], dim: 1)
+        let rows = n * probeCount
+        guard rows > 0 else {
+            return (try Tensor.zeros([0, k], device: device), try Tensor.zeros([0, k], dtype: .int64, device: device))
         }
-        return Neighbours(distances: distances, ids: found, positions: chosen)
+        let lists = try probes.reshape([-1])
+        let permutation = try lists.sort(dim: 0, descending: false, stable: true).indices
+        let sortedLists = try lists.indexSelect(dim: 0, index: permutation).toArray(Int64.self)
+        let queryOfRow = try permutation.floorDivide(Double(probeCount))
+        let sortedQueries = try q.indexSelect(dim: 0, index: queryOfRow)
+        let starts = try listStarts.toArray(Int64.self)
+        let sizes = try listSizes.toArray(Int64.self)
+        var distances: [Tensor] = []
+        var positions: [Tensor] = []
+        var runStart = 0
+        while runStart < rows {
+            let list = Int(sortedLists[runStart])
+            var runEnd = runStart + 1
+            while runEnd < rows && sortedLists[runEnd] == sortedLists[runStart] { runEnd += 1 }
+            let size = Int(sizes[list])
+            let start = Int(starts[list])
+            // Bound the [block, size] distance matrix of very popular lists.
+            let block = max(1, Self.chunkElements / max(size, 1))
+            var a = runStart
+            while a < runEnd {
+                let c = min(block, runEnd - a)
+                if size == 0 {
+                    distances.append(try Tensor.full([c, k], value: .infinity, device: device))
+                    positions.append(try Tensor.zeros([c, k], dtype: .int64, device: device))
+                } else {
+                    let (d, p) = try nearest(
+                        sortedQueries.narrow(dim: 0, start: a, length: c),
+                        base: vectors.narrow(dim: 0, start: start, length: size),
+                        baseNorms: vectorNorms.narrow(dim: 0, start: start, length: size), allowed: nil, k: k)
+                    let (dp, pp) = try padded(d, p + Double(start), k: k)
+                    distances.append(dp)
+                    positions.append(pp)
+                }
+                a += c
+            }
+            runStart = runEnd
+        }
+        // Back from list order to (query, probe) order.
+        let inverse = try permutation.sort(dim: 0).indices
+        let d = try Tensor.cat(distances, dim: 0).indexSelect(dim: 0, index: inverse)
+        let p = try Tensor.cat(positions, dim: 0).indexSelect(dim: 0, index: inverse)
+        return try merged(d, p, n: n, k: k)
+    }
+
+    /// Fine step, dense: each chunk of queries against all vectors, masked to the probed lists.
+    private func denseScan(_ q: Tensor, probes: Tensor, k: Int) throws -> (Tensor, Tensor) {
+        let n = q.size(0)
+        let chunk = max(1, Self.chunkElements / max(count, 1))
+        var distances: [Tensor] = []
+        var positions: [Tensor] = []
+        var start = 0
+        while start < n {
+            let c = min(chunk, n - start)
+            let block = try q.narrow(dim: 0, start: start, length: c)
+            for probe in 0..<probeCount {
+                let list = try probes.narrow(dim: 0, start: start, length: c).narrow(dim: 1, start: probe, length: 1)
+                let allowed = try vectorLists.unsqueeze(0).eq(list)
+                let (d, p) = try nearest(block, base: vectors, baseNorms: vectorNorms, allowed: allowed, k: k)
+                let (dp, pp) = try padded(d, p, k: k)
+                distances.append(dp)
+                positions.append(pp)
+            }
+            start += c
+        }
+        guard !distances.isEmpty else {
+            return (try Tensor.zeros([0, k], device: device), try Tensor.zeros([0, k], dtype: .int64, device: device))
+        }
+        // Chunks hold their probes side by side: [c, k] per probe → [c, probes·k] → merge.
+        var d: [Tensor] = []
+        var p: [Tensor] = []
+        for i in stride(from: 0, to: distances.count, by: probeCount) {
+            d.append(try Tensor.cat(Array(distances[i..<(i + probeCount)]), dim: 1))
+            p.append(try Tensor.cat(Array(positions[i..<(i + probeCount)]), dim: 1))
+        }
+        return try merged(Tensor.cat(d, dim: 0), Tensor.cat(p, dim: 0), n: n, k: k)
     }
 }
