@@ -71,10 +71,10 @@ struct FeatureIndexTests {
             dimension: 2, centroids: [0, 0, 12, 10, -50, -50], lists: [near, far, emptyList ? empty : far], probeCount: 1)
     }
 
-    @Test("a list with fewer than 8 vectors pads with id −1 and distance FLT_MAX")
-    func shortListIsPadded() throws {
+    @Test("a list with fewer than 8 vectors pads with id −1 and distance FLT_MAX", arguments: [FeatureIndex.Strategy.grouped, .dense])
+    func shortListIsPadded(strategy: FeatureIndex.Strategy) throws {
         let index = try Self.smallIndex()
-        let result = try index.search(Tensor([Float(0.1), 0.1], shape: [1, 2]))
+        let result = try index.search(Tensor([Float(0.1), 0.1], shape: [1, 2]), k: 8, strategy: strategy)
         #expect(try result.ids.toArray(Int64.self) == [10, 11, 12, -1, -1, -1, -1, -1])
         let d = try result.distances.toArray(Float.self)
         #expect(abs(d[0] - 0.01) < 1e-7 && abs(d[1] - 0.02) < 1e-7 && abs(d[2] - 0.17) < 1e-7)
@@ -88,21 +88,39 @@ struct FeatureIndexTests {
         #expect(abs(Double(retrieved[1]) - want[1]) < 1e-6)
     }
 
-    @Test("an exact match has distance 0 and takes all the weight instead of producing NaN")
-    func exactMatch() throws {
+    @Test("with nprobe 2 the two nearest lists are scanned and merged", arguments: [FeatureIndex.Strategy.grouped, .dense])
+    func twoProbes(strategy: FeatureIndex.Strategy) throws {
+        let near = FeatureIndex.List(ids: [10, 11, 12], vectors: [0.1, 0, 0, 0.2, -0.3, 0])
+        var farVectors: [Float] = []
+        for i in 0..<10 { farVectors += [Float(10 + i), 10] }
+        let far = FeatureIndex.List(ids: Array(20..<30), vectors: farVectors)
+        let index = try FeatureIndex(dimension: 2, centroids: [0, 0, 12, 10, -50, -50], lists: [near, far, far], probeCount: 2)
+        let queries = try Tensor([Float(0.1), 0.1, 12, 10], shape: [2, 2])
+        let result = try index.search(queries, k: 8, strategy: strategy)
+        let ids = try result.ids.toArray(Int64.self)
+        // Query 0: its own list first, then the five nearest of the next list (x = 10…14).
+        #expect(Array(ids[0..<8]) == [10, 11, 12, 20, 21, 22, 23, 24])
+        // Query 1 probes lists 1 and 0: at (12, 10) its nearest are 22, then 21/23 (tie: lower row first), ...
+        #expect(Array(ids[8..<16]) == [22, 21, 23, 20, 24, 25, 26, 27])
+        let d = try result.distances.toArray(Float.self)
+        #expect(Array(d[8..<16]) == [0, 1, 1, 4, 4, 9, 16, 25])
+    }
+
+    @Test("an exact match has distance 0 and takes all the weight instead of producing NaN", arguments: [FeatureIndex.Strategy.grouped, .dense])
+    func exactMatch(strategy: FeatureIndex.Strategy) throws {
         let index = try Self.smallIndex()
         let query = try Tensor([Float(13), 10], shape: [1, 2])
-        let result = try index.search(query)
+        let result = try index.search(query, k: 8, strategy: strategy)
         #expect(try result.ids.toArray(Int64.self)[0] == 23)
         #expect(try result.distances.toArray(Float.self)[0] == 0)
         #expect(try index.retrieve(query).toArray(Float.self) == [13, 10])
     }
 
-    @Test("a query whose probed list is empty gets no neighbours and keeps its own features")
-    func emptyList() throws {
+    @Test("a query whose probed list is empty gets no neighbours and keeps its own features", arguments: [FeatureIndex.Strategy.grouped, .dense])
+    func emptyList(strategy: FeatureIndex.Strategy) throws {
         let index = try Self.smallIndex(emptyList: true)
         let query = try Tensor([Float(-40), -45], shape: [1, 2])
-        #expect(try index.search(query).ids.toArray(Int64.self) == Array(repeating: -1, count: 8))
+        #expect(try index.search(query, k: 8, strategy: strategy).ids.toArray(Int64.self) == Array(repeating: -1, count: 8))
         #expect(try index.retrieve(query).toArray(Float.self) == [-40, -45])
     }
 
