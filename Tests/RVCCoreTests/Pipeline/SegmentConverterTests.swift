@@ -8,7 +8,7 @@ struct SegmentConverterTests {
     /// synthesizer output, against the reference at ≥ 60 dB SNR with the exact length.
     @Test("segment 0 matches the reference output", arguments: ["v2_48k_f0", "v1_40k_f0", "v2_32k_nof0"])
     func segmentMatchesReference(name: String) throws {
-        let fixture = try ParityCase(name)
+        let fixture = try SegmentParityCase(name)
         let synthesizer = try FixtureModels.synthesizer(name)
         let index = fixture.index != nil ? try FixtureModels.index(name) : nil
         let converter = try SegmentConverter(synthesizer: synthesizer, index: index)
@@ -77,7 +77,7 @@ struct SegmentConverterTests {
     /// float16 path runs end to end on the CPU and stays near the float32 reference.
     @Test("half precision converts segment 0 close to the float32 reference", arguments: ["v2_48k_f0", "v2_32k_nof0"])
     func halfPrecision(name: String) throws {
-        let fixture = try ParityCase(name)
+        let fixture = try SegmentParityCase(name)
         let synthesizer = try FixtureModels.synthesizer(name, dtype: .float16)
         let converter = try SegmentConverter(synthesizer: synthesizer, index: fixture.index != nil ? FixtureModels.index(name) : nil)
         let hubert = try NPYArray(contentsOf: Fixtures.parity("\(name)_seg0_hubert.npy"))

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One conversion case of the parity fixtures' `manifest.json`.
-struct ParityCase {
+struct SegmentParityCase {
     let name: String
     let model: String
     let index: String?
