@@ -3,6 +3,6 @@ import Testing
 
 @Suite struct RVCAudioModuleTests {
     @Test func moduleLinks() {
-        #expect(String(describing: RVCAudio.self) == "RVCAudio")
+        #expect(AudioFormat.default == .ogg)
     }
 }

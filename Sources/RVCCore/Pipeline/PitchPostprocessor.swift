@@ -32,14 +32,14 @@ enum PitchPostprocessor {
 
     /// The pitch inputs for `frames` (`p_len_total`) frames from key-shifted f0 (one more frame than
     /// `frames` is expected; RMVPE's last frame is dropped).
-    static func inputs(shiftedF0 f0: [Double], frames: Int) -> (coarse: [Int64], hz: [Float]) {
+    static func inputs(shiftedF0 f0: [Double], frames: Int) -> SegmentPitch {
         let used = min(frames, f0.count)
-        var coarse = [Int64](repeating: 1, count: used)
+        var coarse = [Int32](repeating: 1, count: used)
         var hz = [Float](repeating: 0, count: used)
         for i in 0..<used {
-            coarse[i] = Int64(Self.coarse(f0[i]))
+            coarse[i] = Self.coarse(f0[i])
             hz[i] = Float(f0[i])
         }
-        return (coarse, hz)
+        return SegmentPitch(coarse: coarse, hz: hz)
     }
 }

@@ -36,8 +36,24 @@ public final class SegmentConverter: Sendable {
         features: Tensor, pitch: SegmentPitch?, segmentLength: Int, options: SegmentOptions = SegmentOptions(),
         noise: SynthesisNoise = .none
     ) throws -> Tensor {
+        let blended = try blend(features: features, options: options)
+        return try synthesize(blended, pitch: pitch, segmentLength: segmentLength, options: options, noise: noise)
+    }
+
+    /// The features of one segment after the retrieval blend, with the unblended ones kept for
+    /// consonant protection (the first half of ``convert(features:pitch:segmentLength:options:noise:)``,
+    /// separate so callers can time the index search on its own).
+    public struct BlendedFeatures: Sendable {
+        /// [1, n, featureWidth] in the model dtype, after the index blend (unchanged without an index).
+        public let features: Tensor
+        /// [1, n, featureWidth] in the model dtype, before the blend.
+        public let original: Tensor
+    }
+
+    /// Validates the features and blends in the retrieved index features (E.8 steps 2–3).
+    /// - Throws: as ``convert(features:pitch:segmentLength:options:noise:)``.
+    public func blend(features: Tensor, options: SegmentOptions = SegmentOptions()) throws -> BlendedFeatures {
         try Self.check("indexRate", options.indexRate, 0...1)
-        try Self.check("protect", options.protect, 0...1)
         guard features.rank == 3, features.size(0) == 1 else {
             throw SynthesizerError.badShape(argument: "features", expected: "[1, frames, \(synthesizer.featureWidth)]", actual: features.shape)
         }
@@ -47,9 +63,6 @@ public final class SegmentConverter: Sendable {
         let dtype = synthesizer.dtype
         let device = synthesizer.device
         var feats = try features.to(dtype: dtype, device: device)
-        let usePitch = synthesizer.hasPitch
-        if usePitch, pitch == nil { throw SynthesizerError.missingPitch }
-        let protecting = usePitch && options.protect < 0.5
         let original = feats
 
         if let index, options.indexRate != 0 {
@@ -57,6 +70,23 @@ public final class SegmentConverter: Sendable {
             // retrieved·rate + (1 − rate)·feats, each product rounded to the model dtype.
             feats = try (retrieved * options.indexRate) + ((1 - options.indexRate) * feats)
         }
+        return BlendedFeatures(features: feats, original: original)
+    }
+
+    /// Upsamples, applies the pitch length rule and protection, and runs the synthesizer
+    /// (E.8 steps 4–7) on features from ``blend(features:options:)``.
+    /// - Throws: as ``convert(features:pitch:segmentLength:options:noise:)``.
+    public func synthesize(
+        _ blended: BlendedFeatures, pitch: SegmentPitch?, segmentLength: Int, options: SegmentOptions = SegmentOptions(),
+        noise: SynthesisNoise = .none
+    ) throws -> Tensor {
+        try Self.check("protect", options.protect, 0...1)
+        let device = synthesizer.device
+        let usePitch = synthesizer.hasPitch
+        if usePitch, pitch == nil { throw SynthesizerError.missingPitch }
+        let protecting = usePitch && options.protect < 0.5
+        var feats = blended.features
+        let original = blended.original
         // Nearest upsampling ×2 along time duplicates every frame.
         feats = try feats.repeatInterleave(2, dim: 1)
         let frames = feats.size(1)

@@ -7,17 +7,17 @@ struct PitchPostprocessorTests {
     @Test("coarse pitch of the reference f0 equals the reference coarse pitch", arguments: ["v2_48k_f0", "v1_40k_f0"])
     func coarseMatchesReference(name: String) throws {
         let f0 = try NPYArray(contentsOf: Fixtures.parity("\(name)_f0.npy")).doubles()
-        let expected = try NPYArray(contentsOf: Fixtures.parity("\(name)_f0_coarse.npy")).doubles().map { Int64($0) }
-        let (coarse, hz) = PitchPostprocessor.inputs(shiftedF0: f0, frames: f0.count)
-        #expect(coarse == expected)
-        #expect(hz == f0.map(Float.init))
+        let expected = try NPYArray(contentsOf: Fixtures.parity("\(name)_f0_coarse.npy")).doubles().map { Int32($0) }
+        let pitch = PitchPostprocessor.inputs(shiftedF0: f0, frames: f0.count)
+        #expect(pitch.coarse == expected)
+        #expect(pitch.hz == f0.map(Float.init))
         #expect(f0.contains { $0 == 0 } && f0.contains { $0 > 0 }, "fixture should hold voiced and unvoiced frames")
     }
 
     @Test("the last RMVPE frame is dropped")
     func lastFrameDropped() {
-        let (coarse, hz) = PitchPostprocessor.inputs(shiftedF0: [0, 100, 200, 300], frames: 3)
-        #expect(coarse.count == 3 && hz == [0, 100, 200])
+        let pitch = PitchPostprocessor.inputs(shiftedF0: [0, 100, 200, 300], frames: 3)
+        #expect(pitch.coarse.count == 3 && pitch.hz == [0, 100, 200])
     }
 
     @Test("an octave up doubles f0 exactly, reproducing the +12 fixture from the unshifted track")

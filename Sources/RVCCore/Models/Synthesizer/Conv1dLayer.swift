@@ -8,7 +8,7 @@ struct Conv1dLayer: Sendable {
 
     /// Loads `prefix.weight` [out, in, k] (or the weight-normed pair) and `prefix.bias` [out].
     init(
-        _ reader: WeightReader, _ prefix: String, out: Int, in inChannels: Int, kernel: Int,
+        _ reader: SynthesizerWeightReader, _ prefix: String, out: Int, in inChannels: Int, kernel: Int,
         stride: Int = 1, padding: Int = 0, dilation: Int = 1, bias: Bool = true, weightNorm: Bool = false
     ) throws {
         let shape = [out, inChannels, kernel]

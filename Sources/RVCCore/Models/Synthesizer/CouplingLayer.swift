@@ -6,7 +6,7 @@ struct CouplingLayer: Sendable {
     let post: Conv1dLayer
     let half: Int
 
-    init(_ reader: WeightReader, _ prefix: String, channels: Int, hidden: Int, gin: Int) throws {
+    init(_ reader: SynthesizerWeightReader, _ prefix: String, channels: Int, hidden: Int, gin: Int) throws {
         half = channels / 2
         pre = try Conv1dLayer(reader, prefix + ".pre", out: hidden, in: half, kernel: 1)
         wavenet = try WaveNet(reader, prefix + ".enc", hidden: hidden, gin: gin)

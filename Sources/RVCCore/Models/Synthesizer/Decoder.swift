@@ -22,7 +22,7 @@ struct Decoder: Sendable {
     static let stageSlope = 0.1
     static let finalSlope = 0.01
 
-    init(_ reader: WeightReader, config: VoiceModelConfig, hasPitch: Bool) throws {
+    init(_ reader: SynthesizerWeightReader, config: VoiceModelConfig, hasPitch: Bool) throws {
         let rates = config.upsampleRates
         let kernels = config.upsampleKernelSizes
         guard !rates.isEmpty, rates.count == kernels.count, rates.allSatisfy({ $0 > 0 }) else {

@@ -6,7 +6,7 @@ struct FeedForward: Sendable {
     let padLeft: Int
     let padRight: Int
 
-    init(_ reader: WeightReader, _ prefix: String, channels: Int, filterChannels: Int, kernel: Int) throws {
+    init(_ reader: SynthesizerWeightReader, _ prefix: String, channels: Int, filterChannels: Int, kernel: Int) throws {
         expand = try Conv1dLayer(reader, prefix + ".conv_1", out: filterChannels, in: channels, kernel: kernel)
         project = try Conv1dLayer(reader, prefix + ".conv_2", out: channels, in: filterChannels, kernel: kernel)
         padLeft = (kernel - 1) / 2

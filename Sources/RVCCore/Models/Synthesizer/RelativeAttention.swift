@@ -17,7 +17,7 @@ struct RelativeAttention: Sendable {
     let headChannels: Int
     let window: Int
 
-    init(_ reader: WeightReader, _ prefix: String, channels: Int, heads: Int) throws {
+    init(_ reader: SynthesizerWeightReader, _ prefix: String, channels: Int, heads: Int) throws {
         guard heads > 0, channels % heads == 0 else {
             throw reader.unsupported("\(channels) hidden channels cannot be split into \(heads) heads")
         }

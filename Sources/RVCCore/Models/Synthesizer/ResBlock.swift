@@ -13,7 +13,7 @@ struct ResBlock: Sendable {
 
     /// `kind1` selects ResBlock1 (three dilated/plain conv pairs, keys `convs1`/`convs2`), otherwise
     /// ResBlock2 (two dilated convs, key `convs`).
-    init(_ reader: WeightReader, _ prefix: String, channels: Int, kernel: Int, dilations: [Int], kind1: Bool) throws {
+    init(_ reader: SynthesizerWeightReader, _ prefix: String, channels: Int, kernel: Int, dilations: [Int], kind1: Bool) throws {
         let needed = kind1 ? 3 : 2
         guard dilations.count >= needed else {
             throw reader.unsupported("\(prefix): resblock needs \(needed) dilations, the config gives \(dilations)")

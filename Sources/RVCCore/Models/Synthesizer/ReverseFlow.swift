@@ -5,7 +5,7 @@ struct ReverseFlow: Sendable {
     /// Coupling layers in forward order (module indices 0, 2, 4, ...).
     let layers: [CouplingLayer]
 
-    init(_ reader: WeightReader, channels: Int, hidden: Int, gin: Int) throws {
+    init(_ reader: SynthesizerWeightReader, channels: Int, hidden: Int, gin: Int) throws {
         guard channels % 2 == 0 else { throw reader.unsupported("inter_channels \(channels) is odd; the flow splits it in halves") }
         var layers: [CouplingLayer] = []
         // Odd indices are parameter-less Flip modules.

@@ -17,7 +17,7 @@ struct SineSource: Sendable {
     static let noiseStd = 0.003
     static let voicedThreshold = 0.0
 
-    init(_ reader: WeightReader, sampleRate: Int, upsampling: Int) throws {
+    init(_ reader: SynthesizerWeightReader, sampleRate: Int, upsampling: Int) throws {
         weight = try reader.tensor("dec.m_source.l_linear.weight", shape: [1, 1])
         bias = try reader.tensor("dec.m_source.l_linear.bias", shape: [1])
         self.sampleRate = sampleRate

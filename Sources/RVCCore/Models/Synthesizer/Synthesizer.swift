@@ -49,7 +49,7 @@ public final class Synthesizer: Sendable {
         weights: StateDict, config: VoiceModelConfig, version: VoiceModelVersion, hasPitch: Bool,
         dtype: DType = .float32, device: Device = .cpu
     ) throws {
-        let reader = WeightReader(weights: weights, dtype: dtype, device: device)
+        let reader = SynthesizerWeightReader(weights: weights, dtype: dtype, device: device)
         self.version = version
         self.hasPitch = hasPitch
         self.config = config

@@ -23,7 +23,7 @@ struct TextEncoder: Sendable {
     /// Coarse pitch values index a 256-row embedding (RVC's `nn.Embedding(256, H)`).
     static let pitchBins = 256
 
-    init(_ reader: WeightReader, config: VoiceModelConfig, hasPitch: Bool) throws {
+    init(_ reader: SynthesizerWeightReader, config: VoiceModelConfig, hasPitch: Bool) throws {
         let h = config.hiddenChannels
         hidden = h
         inter = config.interChannels

@@ -6,7 +6,7 @@ struct WaveNet: Sendable {
     let condition: Conv1dLayer
     let hidden: Int
 
-    init(_ reader: WeightReader, _ prefix: String, hidden: Int, gin: Int) throws {
+    init(_ reader: SynthesizerWeightReader, _ prefix: String, hidden: Int, gin: Int) throws {
         self.hidden = hidden
         let count = reader.weights.countIndexed(prefix + ".in_layers.")
         guard count > 0 else { throw WeightError.missing(key: prefix + ".in_layers.0.weight_v", source: reader.weights.source) }

@@ -1,6 +1,6 @@
 /// Reads a network's weights from a ``StateDict``, checked against the shapes the architecture needs
 /// and converted once to the compute dtype and device.
-struct WeightReader: Sendable {
+struct SynthesizerWeightReader: Sendable {
     let weights: StateDict
     let dtype: DType
     let device: Device
