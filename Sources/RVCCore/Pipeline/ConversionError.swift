@@ -6,8 +6,8 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
     case inputTooShort(samples: Int, minimum: Int)
     /// The input holds a NaN or infinite sample at `index`.
     case nonFiniteInput(index: Int)
-    /// A network produced output of an unexpected shape (an internal inconsistency, named by stage).
-    case unexpectedShape(stage: String, shape: [Int], expected: String)
+    /// The networks do not implement this compute precision yet.
+    case unsupportedPrecision(String)
 
     public var description: String {
         switch self {
@@ -17,8 +17,8 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
             return "input audio is too short: \(samples) samples at 16 kHz, at least \(minimum) (\((minimum * 1000 + 15999) / 16000) ms) are needed"
         case let .nonFiniteInput(index):
             return "input audio holds a NaN or infinite sample at index \(index)"
-        case let .unexpectedShape(stage, shape, expected):
-            return "\(stage) produced shape \(shape), expected \(expected)"
+        case let .unsupportedPrecision(precision):
+            return "precision \(precision) is not yet supported by the networks (use fp32\(precision == "fp16" ? "" : " or fp16"))"
         }
     }
 }

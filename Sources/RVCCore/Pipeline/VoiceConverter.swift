@@ -33,6 +33,21 @@ public final class VoiceConverter: Sendable {
         constants = PipelineConstants.forModelDType(hubert.dtype)
     }
 
+    /// Loads HuBERT (`hubert_base.pt`) and RMVPE (`rmvpe.pt`) for `device` in `precision`.
+    /// - Throws: ``CheckpointError`` or ``WeightError`` naming the file and field,
+    ///   ``ConversionError/unsupportedPrecision(_:)`` for a precision the networks lack, ``TorchError``
+    ///   (for example CUDA unavailable).
+    public static func load(
+        hubert: URL, rmvpe: URL, device: Device = .cpu, precision: ComputePrecision = .float32
+    ) throws -> VoiceConverter {
+        guard precision != .bfloat16 else { throw ConversionError.unsupportedPrecision(precision.rawValue) }
+        let hubertFile = try HuBERTCheckpoint.load(hubert)
+        let rmvpeFile = try RMVPECheckpoint.load(rmvpe)
+        return VoiceConverter(
+            hubert: try HuBERT(weights: hubertFile.weights, config: hubertFile.config, device: device, dtype: precision.dtype),
+            rmvpe: try RMVPE(weights: rmvpeFile.weights, device: device, dtype: precision.dtype))
+    }
+
     /// The fewest 16 kHz input samples `voice` can convert (shorter input leaves nothing after the
     /// padding trim, or is too short for the high-pass filter).
     public func minimumInputLength(for voice: VoiceModel) -> Int {

@@ -29,4 +29,24 @@ public final class VoiceModel: Sendable {
         self.source = source
         segments = try SegmentConverter(synthesizer: synthesizer, index: index)
     }
+
+    /// Loads a voice model file (`.pth`) and, optionally, its retrieval index (`.index`).
+    /// - Parameters:
+    ///   - model: the voice model file.
+    ///   - index: its faiss IVF-Flat index, or nil to convert without retrieval.
+    ///   - device: where the synthesizer and index live.
+    ///   - precision: the synthesizer's compute precision.
+    /// - Throws: ``CheckpointError`` or ``WeightError`` for unreadable or malformed model files
+    ///   (naming the file and field), ``IndexFileError`` or ``FeatureIndexError`` for a bad index
+    ///   (including one whose vector width does not match the model), ``TorchError``.
+    public static func load(
+        model: URL, index: URL? = nil, device: Device = .cpu, precision: ComputePrecision = .float32
+    ) throws -> VoiceModel {
+        let file = try VoiceModelFile.load(model)
+        let synthesizer = try Synthesizer(
+            weights: file.weights, config: file.config, version: file.version, hasPitch: file.hasPitch,
+            dtype: precision.dtype, device: device)
+        let featureIndex = try index.map { try FeatureIndex(file: FaissIndexFile.load($0), device: device) }
+        return try VoiceModel(synthesizer: synthesizer, index: featureIndex, source: model.path)
+    }
 }
