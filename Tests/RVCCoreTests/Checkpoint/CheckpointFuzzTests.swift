@@ -54,7 +54,7 @@ struct CheckpointFuzzTests {
             for _ in 0..<edits {
                 let region = Int.random(in: 0..<10, using: &rng)
                 let range = region < 4 ? pickleRegion : region < 7 ? tailRegion : 0..<original.count
-                let position = Int.random(in: range, using: &rng)
+                let position = min(Int.random(in: range, using: &rng), bytes.count - 1)
                 switch Int.random(in: 0..<4, using: &rng) {
                 case 0: bytes[position] = UInt8.random(in: 0...255, using: &rng)
                 case 1: bytes[position] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
