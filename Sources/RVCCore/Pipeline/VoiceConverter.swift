@@ -45,7 +45,7 @@ public final class VoiceConverter: Sendable {
         let rmvpeFile = try RMVPECheckpoint.load(rmvpe)
         return VoiceConverter(
             hubert: try HuBERT(weights: hubertFile.weights, config: hubertFile.config, device: device, dtype: precision.dtype),
-            rmvpe: try RMVPE(weights: rmvpeFile.weights, device: device, dtype: precision.dtype))
+            rmvpe: try RMVPE(weights: rmvpeFile.weights, config: rmvpeFile.config, device: device, dtype: precision.dtype))
     }
 
     /// The fewest 16 kHz input samples `voice` can convert (shorter input leaves nothing after the
