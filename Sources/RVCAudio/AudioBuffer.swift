@@ -1,0 +1,119 @@
+/// Decoded audio: interleaved float32 samples with their sample rate and channel count.
+///
+/// Samples are nominally in [-1, 1] (full scale), frame-interleaved: `[L0, R0, L1, R1, ...]`.
+public struct AudioBuffer: Equatable, Sendable {
+    /// Interleaved samples; `samples.count == frameCount * channels`.
+    public private(set) var samples: [Float]
+    /// Frames per second (Hz), > 0.
+    public let sampleRate: Int
+    /// Samples per frame, ≥ 1.
+    public let channels: Int
+
+    /// Wraps interleaved samples.
+    /// - Throws: `AudioError.invalidArgument` when `sampleRate` or `channels` is not positive or
+    ///   the sample count is not a multiple of `channels`.
+    public init(samples: [Float], sampleRate: Int, channels: Int = 1) throws {
+        guard sampleRate > 0, channels > 0, samples.count % channels == 0 else {
+            throw AudioError.invalidArgument(
+                file: "audio buffer",
+                detail: "\(samples.count) samples at \(sampleRate) Hz cannot form "
+                    + "\(channels)-channel frames")
+        }
+        self.samples = samples
+        self.sampleRate = sampleRate
+        self.channels = channels
+    }
+
+    /// Mono samples from 16-bit integers, scaled by 1/32768 (the inverse of `int16Samples()`).
+    public init(int16 samples: [Int16], sampleRate: Int) throws {
+        try self.init(samples: samples.map { Float($0) / 32_768 }, sampleRate: sampleRate)
+    }
+
+    /// Already validated by the caller (decoders, resampler).
+    init(validated samples: [Float], sampleRate: Int, channels: Int) {
+        self.samples = samples
+        self.sampleRate = sampleRate
+        self.channels = channels
+    }
+
+    /// Number of frames (samples per channel).
+    public var frameCount: Int { samples.count / channels }
+
+    /// Length in seconds.
+    public var duration: Double { Double(frameCount) / Double(sampleRate) }
+
+    /// The buffer down-mixed to one channel: each frame is the mean of its channels. A mono buffer
+    /// is returned unchanged.
+    public func mono() -> AudioBuffer {
+        guard channels > 1 else { return self }
+        return AudioBuffer(
+            validated: Downmix.mean(samples, channels: channels), sampleRate: sampleRate,
+            channels: 1)
+    }
+
+    /// The samples of one channel (0-based), de-interleaved.
+    public func channel(_ index: Int) -> [Float] {
+        guard index >= 0, index < channels else { return [] }
+        if channels == 1 { return samples }
+        return stride(from: index, to: samples.count, by: channels).map { samples[$0] }
+    }
+
+    /// The buffer resampled to `rate` Hz with libsamplerate; see `Resampler` for the exact
+    /// output length. Returns `self` when the rate already matches.
+    /// - Throws: `AudioError.invalidArgument` for an unsupported ratio,
+    ///   `AudioError.resamplingFailed` if libsamplerate fails.
+    public func resampled(to rate: Int, quality: Resampler.Quality = .best) throws -> AudioBuffer {
+        guard rate != sampleRate else { return self }
+        let resampler = try Resampler(from: sampleRate, to: rate, channels: channels, quality: quality)
+        return AudioBuffer(
+            validated: try resampler.process(samples), sampleRate: rate, channels: channels)
+    }
+
+    /// The samples as 16-bit integers: `x · 32768` rounded to nearest and clamped to
+    /// [-32768, 32767], so 16-bit PCM decoded by `AudioDecoder` converts back bit-exactly. No dither.
+    public func int16Samples() -> [Int16] {
+        Int16Conversion.fromFloat(samples)
+    }
+}
+
+/// Channel down-mixing used by `AudioBuffer.mono()` and the streaming decoders.
+enum Downmix {
+    /// The mean of each frame's channels.
+    static func mean(_ interleaved: [Float], channels: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: interleaved.count / channels)
+        interleaved.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                append(src, channels: channels, into: dst)
+            }
+        }
+        return out
+    }
+
+    /// Writes the per-frame mean of `src` into `dst` (which holds `src.count / channels` floats).
+    static func append(
+        _ src: UnsafeBufferPointer<Float>, channels: Int, into dst: UnsafeMutableBufferPointer<Float>
+    ) {
+        let frames = src.count / channels
+        let scale = 1 / Float(channels)
+        if channels == 2 {
+            for i in 0..<frames { dst[i] = (src[2 * i] + src[2 * i + 1]) * scale }
+            return
+        }
+        for i in 0..<frames {
+            var sum: Float = 0
+            for c in 0..<channels { sum += src[i * channels + c] }
+            dst[i] = sum * scale
+        }
+    }
+}
+
+/// Float ↔ 16-bit conversion shared by the encoders.
+enum Int16Conversion {
+    static func fromFloat(_ samples: [Float]) -> [Int16] {
+        samples.map { x in
+            let scaled = (x * 32_768).rounded()
+            if scaled.isNaN { return 0 }
+            return Int16(max(-32_768, min(32_767, scaled)))
+        }
+    }
+}
