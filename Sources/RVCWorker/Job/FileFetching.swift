@@ -3,8 +3,10 @@ import Foundation
 /// Fetches the files a job names (vocal, model, index) to local paths, through a cache.
 public protocol FileFetching: Sendable {
     /// Fetches `url` (`http(s)` or `data:`) and returns where it lies.
+    /// - Parameter cacheable: keep the file in the download cache (models, indexes); when false
+    ///   (vocals) the file is temporary and the runner deletes it after the job.
     /// - Throws: any error; the runner reports it as `DOWNLOAD_FAILED` naming the field.
-    func fetch(_ url: String) async throws -> FetchedFile
+    func fetch(_ url: String, cacheable: Bool) async throws -> FetchedFile
 }
 
 /// A fetched file.
@@ -18,8 +20,11 @@ public struct FetchedFile: Sendable, Equatable {
     public var cached: Bool
     /// The Content-Type of the response or the media type of a `data:` URL, when known.
     public var mediaType: String?
+    /// True when the file belongs to the job alone and is deleted after it.
+    public var temporary: Bool
 
-    public init(path: URL, byteCount: Int64, sha256: String, cached: Bool, mediaType: String? = nil) {
+    public init(path: URL, byteCount: Int64, sha256: String, cached: Bool, mediaType: String? = nil, temporary: Bool = false) {
+        self.temporary = temporary
         self.path = path
         self.byteCount = byteCount
         self.sha256 = sha256

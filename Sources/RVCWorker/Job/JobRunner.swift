@@ -58,6 +58,7 @@ public struct JobRunner: Sendable {
         } catch {
             state.failure = Self.classify(error, stage: state.stage)
         }
+        for file in state.temporaryFiles { try? FileManager.default.removeItem(at: file) }
         state.processingSeconds = (ContinuousClock.now - clock).seconds
         state.completedAt = Date()
         return await finish(state)
@@ -75,6 +76,9 @@ public struct JobRunner: Sendable {
         if case .success(let (_, seconds)) = vocalResult { state.timings.downloadVocal = seconds }
         if case .success(let (_, seconds)) = modelResult { state.timings.downloadModel = seconds }
         if case .success(let (_, seconds))? = indexResult { state.timings.downloadIndex = seconds }
+        for result in [vocalResult, modelResult] + (indexResult.map { [$0] } ?? []) {
+            if case .success(let (file, _)) = result, file.temporary { state.temporaryFiles.append(file.path) }
+        }
         let vocal = try vocalResult.get().0
         let modelFile = try modelResult.get().0
         let indexFile = try indexResult?.get().0
@@ -173,7 +177,7 @@ public struct JobRunner: Sendable {
     private func timedFetch(_ url: String, stage: JobStage) async -> Result<(FetchedFile, Double), JobFailure> {
         let start = ContinuousClock.now
         do {
-            let file = try await fetcher.fetch(url)
+            let file = try await fetcher.fetch(url, cacheable: stage != .downloadVocal)
             return .success((file, (ContinuousClock.now - start).seconds))
         } catch let failure as JobFailure {
             return .failure(failure)

@@ -35,6 +35,8 @@ struct JobState: Sendable {
     var downloadCacheHits = 0
     var modelCacheHit = false
     var failure: JobFailure?
+    /// Files fetched for this job alone, deleted at its end.
+    var temporaryFiles: [URL] = []
 
     private var tagValue: JSONValue { tag.map(JSONValue.string) ?? .null }
 
