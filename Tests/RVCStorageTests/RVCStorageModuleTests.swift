@@ -1,8 +1,0 @@
-import Testing
-@testable import RVCStorage
-
-@Suite struct RVCStorageModuleTests {
-    @Test func moduleLinks() {
-        #expect(String(describing: RVCStorage.self) == "RVCStorage")
-    }
-}
