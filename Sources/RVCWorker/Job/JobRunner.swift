@@ -71,7 +71,7 @@ public struct JobRunner: Sendable {
         state.stage = .downloadVocal
         async let vocalTask = timedFetch(input.vocalURL, stage: .downloadVocal)
         async let modelTask = timedFetch(input.modelURL, stage: .downloadModel)
-        async let indexTask = timedFetch(input.indexURL, stage: .downloadIndex)
+        async let indexTask = timedFetchOptional(input.indexURL, stage: .downloadIndex)
         let (vocalResult, modelResult, indexResult) = await (vocalTask, modelTask, indexTask)
         if case .success(let (_, seconds)) = vocalResult { state.timings.downloadVocal = seconds }
         if case .success(let (_, seconds)) = modelResult { state.timings.downloadModel = seconds }
@@ -169,7 +169,7 @@ public struct JobRunner: Sendable {
         }
     }
 
-    private func timedFetch(_ url: String?, stage: JobStage) async -> Result<(FetchedFile, Double), JobFailure>? {
+    private func timedFetchOptional(_ url: String?, stage: JobStage) async -> Result<(FetchedFile, Double), JobFailure>? {
         guard let url else { return nil }
         return await timedFetch(url, stage: stage)
     }

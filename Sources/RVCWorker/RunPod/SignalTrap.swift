@@ -3,7 +3,8 @@ import Foundation
 
 /// Turns SIGTERM and SIGINT into a call to a closure (once per signal), instead of killing the
 /// process, so the worker can drain. Keep the trap alive as long as the handling is wanted.
-public final class SignalTrap: Sendable {
+/// (Unchecked: the sources are immutable after init and dispatch sources are thread-safe.)
+public final class SignalTrap: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
 
     public init(signals: [Int32] = [SIGTERM, SIGINT], handler: @escaping @Sendable (Int32) -> Void) {

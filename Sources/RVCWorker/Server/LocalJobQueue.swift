@@ -91,7 +91,7 @@ actor LocalJobQueue {
                 } catch {
                     body = RunPodResult.body(forThrown: error, workerID: "local", hostname: "localhost")
                 }
-                await self.finish(id, body: body)
+                self.finish(id, body: body)
             }
         }
     }
