@@ -55,9 +55,11 @@ public struct AudioEncoder: Sendable {
     }
 
     /// Encodes a buffer; `name` identifies the output in errors.
-    /// - Throws: `AudioError.unsupportedOutput` (rate or channel count), `.invalidArgument`
+    /// - Throws: `AudioError.empty` for a buffer without frames, `.unsupportedOutput` (rate or channel count), `.invalidArgument`
     ///   (settings), `.encodingFailed` (library failure), `.resamplingFailed`.
     public func encode(_ buffer: AudioBuffer, name: String = "encoded audio") throws -> Data {
+        // An empty stream is never useful output (and libopusenc 0.2.1 aborts when drained empty).
+        guard buffer.frameCount > 0 else { throw AudioError.empty(file: name) }
         let rate = try outputSampleRate(forInputRate: buffer.sampleRate, name: name)
         let audio = try resampleIfNeeded(buffer, to: rate, name: name)
         switch format {
@@ -85,6 +87,7 @@ public struct AudioEncoder: Sendable {
                 detail: "\(samples.count) samples at \(inputRate) Hz cannot form "
                     + "\(channels)-channel frames")
         }
+        guard !samples.isEmpty else { throw AudioError.empty(file: name) }
         let rate = try outputSampleRate(forInputRate: inputRate, name: name)
         if (format == .wav || format == .flac) && rate == inputRate {
             return try encodePCM16(samples, sampleRate: rate, channels: channels, name: name)

@@ -2,10 +2,11 @@
 public struct OpusEncoderSettings: Equatable, Sendable {
     /// How the encoder spends bits around the target.
     public enum BitrateMode: String, CaseIterable, Sendable {
-        /// Unconstrained VBR (libopus default): the average follows the target on rich material,
-        /// quiet or simple passages use less.
+        /// Unconstrained VBR (libopus's own default): spends freely where the encoder judges it
+        /// useful; on synthetic speech it measured 60 % over a 128 kb/s target.
         case vbr
-        /// Constrained VBR: close to the target over short windows.
+        /// Constrained VBR (rvc-nano's default): stays within a few percent of the target over
+        /// short windows (measured 1–3 % over on speech and music-like signals).
         case constrainedVBR
         /// Constant bitrate: every packet the same size.
         case cbr
@@ -25,9 +26,9 @@ public struct OpusEncoderSettings: Equatable, Sendable {
     public var complexity: Int
     public var signal: Signal
 
-    /// The default: 128 kb/s VBR, complexity 10, signal type detected by the encoder.
+    /// The default: 128 kb/s constrained VBR, complexity 10, signal type detected by the encoder.
     public init(
-        bitrate: Int = 128_000, bitrateMode: BitrateMode = .vbr, complexity: Int = 10,
+        bitrate: Int = 128_000, bitrateMode: BitrateMode = .constrainedVBR, complexity: Int = 10,
         signal: Signal = .auto
     ) {
         self.bitrate = bitrate

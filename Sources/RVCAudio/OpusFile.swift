@@ -110,7 +110,7 @@ final class OpusFile {
         case OP_EBADPACKET: return "a damaged Opus packet"
         case OP_EBADLINK: return "a damaged link in the Ogg stream"
         case OP_ENOSEEK: return "the stream cannot be seeked"
-        case OP_EBADTIMESTAMP: return "invalid Ogg granule positions (timestamps)"
+        case OP_EBADTIMESTAMP: return "invalid or missing Ogg granule positions (is the file truncated?)"
         default: return "opusfile error \(code)"
         }
     }
