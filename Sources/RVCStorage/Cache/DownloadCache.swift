@@ -102,6 +102,8 @@ public actor DownloadCache {
     ///   - progress: progress of the transfer, if this request starts one.
     /// - Throws: ``StorageError`` from the download, ``StorageError/checksumMismatch(url:expected:actual:)``
     ///   or ``StorageError/invalidChecksum(_:)``.
+    ///
+    /// A transfer is shared by every request for its URL, so cancelling one caller does not abort it.
     public func file(for url: String, sha256: String? = nil, progress: ProgressHandler? = nil) async throws -> CachedFile {
         let expected = try sha256.map(Self.normalizedDigest)
         let key = SHA256.hash(data: Data(url.utf8)).lowercaseHex
@@ -130,24 +132,27 @@ public actor DownloadCache {
         let temporary = directory.appendingPathComponent("\(Self.temporaryPrefix)\(UUID().uuidString)")
         let downloader = self.downloader
         let directory = self.directory
-        let task = Task<CachedFile, Error> {
+        // Detached: the transfer and the file moves run off this actor, which stays free to
+        // answer other requests (and to queue those for the same URL behind this task).
+        let task = Task<CachedFile, Error>.detached {
             let result = try await downloader.download(url, to: temporary, progress: progress)
-            if let expected, expected != result.sha256 {
-                _ = unlink(temporary.path)
-                throw StorageError.checksumMismatch(
-                    url: RedactedURL(url).description, expected: expected, actual: result.sha256)
+            return try await BlockingThread.run(name: "rvc-cache-commit") {
+                if let expected, expected != result.sha256 {
+                    _ = unlink(temporary.path)
+                    throw StorageError.checksumMismatch(
+                        url: RedactedURL(url).description, expected: expected, actual: result.sha256)
+                }
+                let final = directory.appendingPathComponent("\(key).\(result.sha256)")
+                guard rename(temporary.path, final.path) == 0 else {
+                    let failure = FileWriter.failure(final.path, "move the download into")
+                    _ = unlink(temporary.path)
+                    throw failure
+                }
+                FileWriter.syncDirectory(directory.path)
+                return CachedFile(
+                    fileURL: final, sha256: result.sha256, byteCount: result.byteCount, cacheHit: false,
+                    mediaType: result.mediaType)
             }
-            let name = "\(key).\(result.sha256)"
-            let final = directory.appendingPathComponent(name)
-            guard rename(temporary.path, final.path) == 0 else {
-                let failure = FileWriter.failure(final.path, "move the download into")
-                _ = unlink(temporary.path)
-                throw failure
-            }
-            FileWriter.syncDirectory(directory.path)
-            return CachedFile(
-                fileURL: final, sha256: result.sha256, byteCount: result.byteCount, cacheHit: false,
-                mediaType: result.mediaType)
         }
         inFlight[key] = task
         defer { inFlight[key] = nil }

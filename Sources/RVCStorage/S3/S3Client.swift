@@ -203,7 +203,11 @@ public struct S3Client: Sendable {
                         "operation": "\(operation)", "url": "\(display)", "attempt": "\(attempt)",
                         "delay_ms": "\(delay.milliseconds)", "error": "\(error)",
                     ])
-                try await Task.sleep(for: delay)
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    throw StorageError.cancelled(url: display)
+                }
             }
         }
     }

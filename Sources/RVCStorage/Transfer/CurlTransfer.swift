@@ -269,7 +269,11 @@ final class CurlTransfer {
     /// Whether the address about to be connected is allowed; records why not.
     fileprivate func allowConnection(to address: [UInt8]) -> Bool {
         guard !options.allowPrivateAddresses else { return true }
-        guard let range = AddressPolicy.forbiddenRange(address) else { return true }
+        guard let range = AddressPolicy.forbiddenRange(address) else {
+            // A host with several addresses: an earlier refused one must not mask how this ends.
+            if case .privateAddress = failure { failure = nil }
+            return true
+        }
         failure = .privateAddress(url: displayURL, address: AddressPolicy.format(address), range: range)
         return false
     }
@@ -315,76 +319,4 @@ private let openSocketCallback: curl_opensocket_callback = { userdata, _, addres
     guard count == 4 || count == 16 else { return CURL_SOCKET_BAD }
     guard transfer.allowConnection(to: Array(bytes.prefix(count))) else { return CURL_SOCKET_BAD }
     return socket(address.pointee.family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
-}
-
-// MARK: - Upload source
-
-/// The request body being sent: bytes in memory or an open file.
-private enum UploadSource {
-    case data(Data, offset: Int)
-    case file(descriptor: Int32, size: Int64)
-
-    static func open(_ path: String) throws(StorageError) -> UploadSource {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw .fileSystem(path: path, operation: "open for upload", message: String(cString: strerror(errno)))
-        }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            let message = String(cString: strerror(errno))
-            _ = Glibc.close(descriptor)
-            throw .fileSystem(path: path, operation: "stat", message: message)
-        }
-        return .file(descriptor: descriptor, size: Int64(info.st_size))
-    }
-
-    var size: Int64 {
-        switch self {
-        case .data(let data, _): return Int64(data.count)
-        case .file(_, let size): return size
-        }
-    }
-
-    /// Copies the next bytes into `buffer`; 0 at the end, nil on a read error.
-    mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
-        switch self {
-        case .data(let data, let offset):
-            let count = min(buffer.count, data.count - offset)
-            guard count > 0 else { return 0 }
-            data.withUnsafeBytes { source in
-                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + count)]))
-            }
-            self = .data(data, offset: offset + count)
-            return count
-        case .file(let descriptor, _):
-            while true {
-                let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-                if count < 0 && errno == EINTR { continue }
-                return count < 0 ? nil : count
-            }
-        }
-    }
-
-    func close() {
-        if case .file(let descriptor, _) = self { _ = Glibc.close(descriptor) }
-    }
-}
-
-extension Sequence where Element == UInt8 {
-    /// Lowercase hexadecimal digits of the bytes.
-    var lowercaseHex: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
 }

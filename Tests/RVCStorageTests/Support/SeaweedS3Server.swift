@@ -9,7 +9,7 @@ import Glibc
 /// temporary data folder and an identity with random access and secret keys, so that requests are
 /// authenticated.
 ///
-/// `weed` runs under a small shell watchdog that reads the test process's pipe: when the test
+/// `weed` runs under a small Python watchdog that reads the test process's pipe: when the test
 /// process closes it (``stop()``) or exits for any reason, the watchdog kills `weed` and removes the
 /// data folder, so no server outlives the tests.
 ///
@@ -80,20 +80,32 @@ final class SeaweedS3Server: @unchecked Sendable {
             "-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.config=\(config.path)",
             "-master.volumeSizeLimitMB=64", "-volume.max=8",
         ]
-        // The watchdog: start weed, record its pid, block on stdin; on EOF kill weed and clean up.
-        let script = """
-            dir="$1"; shift
-            "$@" >"$dir/weed.log" 2>&1 &
-            pid=$!
-            echo "$pid" >"$dir/weed.pid"
-            read _ignored
-            kill "$pid" 2>/dev/null
-            wait "$pid" 2>/dev/null
-            rm -rf "$dir"
+        // The watchdog, in Python (on every machine that builds the project): it clears the signal
+        // mask the test process's threads pass on (with SIGCHLD and SIGTERM blocked, a shell
+        // watchdog can neither stop nor reap weed), starts weed, records its pid, and on EOF of its
+        // stdin stops weed and removes the data folder.
+        let watchdog = """
+            import os, shutil, signal, subprocess, sys
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            directory, command = sys.argv[1], sys.argv[2:]
+            with open(os.path.join(directory, "weed.log"), "wb") as log:
+                child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            with open(os.path.join(directory, "weed.pid"), "w") as pid:
+                pid.write(str(child.pid))
+            try:
+                sys.stdin.buffer.read()
+            finally:
+                child.terminate()
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+                shutil.rmtree(directory, ignore_errors=True)
             """
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, "rvc-seaweed", directory.path, weed] + arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", watchdog, directory.path, weed] + arguments
         let control = Pipe()
         process.standardInput = control
         process.standardOutput = FileHandle.nullDevice

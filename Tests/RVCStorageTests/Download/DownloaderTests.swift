@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+@testable import RVCStorage
+
+/// Downloads against a real HTTP server on 127.0.0.1.
+@Suite struct DownloaderTests {
+    let server: TestHTTPServer
+    let directory: TemporaryDirectory
+
+    /// Makes the paths of this test instance unique on the shared server.
+    let tag = String(UUID().uuidString.prefix(8))
+
+    init() async throws {
+        server = try await TestHTTPServer.shared()
+        directory = try TemporaryDirectory()
+    }
+
+    @Test func successWritesTheBodyAndItsHash() async throws {
+        let recorder = ProgressRecorder()
+        let result = try await Downloader(options: testDownloadOptions())
+            .download(server.url("/typed/100000"), to: directory.file("out"), progress: recorder.record)
+        let expected = TestHTTPServer.body(100_000)
+        #expect(try Data(contentsOf: directory.file("out")) == expected)
+        #expect(result.byteCount == 100_000)
+        #expect(result.sha256 == SHA256Hex.of(expected))
+        #expect(result.mediaType == "audio/wav")
+        #expect(result.attempts == 1)
+        #expect(recorder.values.last == TransferProgress(bytesDone: 100_000, totalBytes: 100_000))
+    }
+
+    @Test func redirectsAreFollowed() async throws {
+        let result = try await Downloader(options: testDownloadOptions())
+            .download(server.url("/redirect/3/500"), to: directory.file("out"))
+        #expect(result.byteCount == 500)
+        #expect(try Data(contentsOf: directory.file("out")) == TestHTTPServer.body(500))
+    }
+
+    @Test func redirectChainOverTheLimitFails() async throws {
+        var options = testDownloadOptions()
+        options.maxRedirects = 2
+        await #expect(throws: StorageError.tooManyRedirects(url: server.url("/redirect/3/500"), limit: 2)) {
+            _ = try await Downloader(options: options).download(server.url("/redirect/3/500"), to: directory.file("out"))
+        }
+        await #expect(throws: StorageError.tooManyRedirects(url: server.url("/loop/a"), limit: 5)) {
+            _ = try await Downloader(options: testDownloadOptions()).download(server.url("/loop/a"), to: directory.file("out"))
+        }
+        #expect(directory.contents().isEmpty)
+    }
+
+    @Test func notFoundFailsWithoutRetry() async throws {
+        await #expect(throws: StorageError.httpStatus(url: server.url("/status/404/\(tag)"), status: 404)) {
+            _ = try await Downloader(options: testDownloadOptions(maxRetries: 3))
+                .download(server.url("/status/404/\(tag)"), to: directory.file("out"))
+        }
+        #expect(try await server.requestCount("/status/404/\(tag)") == 1)
+        #expect(directory.contents().isEmpty)
+    }
+
+    @Test func serverErrorIsRetriedUntilSuccess() async throws {
+        let result = try await Downloader(options: testDownloadOptions(maxRetries: 3))
+            .download(server.url("/flaky/2/300/\(tag)"), to: directory.file("out"))
+        #expect(result.attempts == 3)
+        #expect(result.byteCount == 300)
+        #expect(try await server.requestCount("/flaky/2/300/\(tag)") == 3)
+    }
+
+    @Test func serverErrorFailsOnceRetriesAreSpent() async throws {
+        await #expect(throws: StorageError.httpStatus(url: server.url("/flaky/5/300/\(tag)"), status: 500)) {
+            _ = try await Downloader(options: testDownloadOptions(maxRetries: 2))
+                .download(server.url("/flaky/5/300/\(tag)"), to: directory.file("out"))
+        }
+        #expect(try await server.requestCount("/flaky/5/300/\(tag)") == 3)
+    }
+
+    @Test func stalledTransferTimesOut() async throws {
+        var options = testDownloadOptions()
+        options.lowSpeedTime = .seconds(1)
+        let started = ContinuousClock.now
+        await #expect(throws: StorageError.timedOut(url: server.url("/stall"), phase: .stalled, seconds: 1)) {
+            _ = try await Downloader(options: options).download(server.url("/stall"), to: directory.file("out"))
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(directory.contents().isEmpty)
+    }
+
+    @Test func silentServerTimesOut() async throws {
+        var options = testDownloadOptions()
+        options.lowSpeedTime = .seconds(1)
+        await #expect(throws: StorageError.self) {
+            _ = try await Downloader(options: options).download(server.url("/hang"), to: directory.file("out"))
+        }
+    }
+
+    @Test func declaredLengthOverTheLimitIsRefusedUpFront() async throws {
+        var options = testDownloadOptions()
+        options.maxBytes = 1000
+        await #expect(throws: StorageError.tooLarge(url: server.url("/bytes/5000"), limit: 1000)) {
+            _ = try await Downloader(options: options).download(server.url("/bytes/5000"), to: directory.file("out"))
+        }
+        #expect(directory.contents().isEmpty)
+    }
+
+    @Test func undeclaredLengthOverTheLimitIsRefusedWhileStreaming() async throws {
+        var options = testDownloadOptions()
+        options.maxBytes = 100_000
+        await #expect(throws: StorageError.tooLarge(url: server.url("/chunked-big/1000000"), limit: 100_000)) {
+            _ = try await Downloader(options: options).download(server.url("/chunked-big/1000000"), to: directory.file("out"))
+        }
+        #expect(directory.contents().isEmpty)
+    }
+
+    @Test func truncatedBodyIsRefused() async throws {
+        await #expect(throws: StorageError.truncated(url: server.url("/truncated/1000"), expected: 1000, received: 500)) {
+            _ = try await Downloader(options: testDownloadOptions())
+                .download(server.url("/truncated/1000"), to: directory.file("out"))
+        }
+        #expect(directory.contents().isEmpty)
+    }
+
+    @Test func connectionRefusedIsANetworkError() async throws {
+        await #expect {
+            _ = try await Downloader(options: testDownloadOptions(maxRetries: 1))
+                .download("http://127.0.0.1:9/x", to: directory.file("out"))
+        } throws: { error in
+            guard case StorageError.network(_, let code, _) = error else { return false }
+            return code == 7
+        }
+    }
+
+    @Test func dataURLIsWrittenLikeADownload() async throws {
+        let result = try await Downloader(options: DownloadOptions())
+            .download("data:audio/wav;charset=binary;base64,UklGRg", to: directory.file("out"))
+        #expect(try Data(contentsOf: directory.file("out")) == Data("RIFF".utf8))
+        #expect(result.mediaType == "audio/wav;charset=binary")
+        #expect(result.sha256 == SHA256Hex.of(Data("RIFF".utf8)))
+    }
+
+    @Test func cancellingTheTaskAbortsTheTransfer() async throws {
+        let downloader = Downloader(options: testDownloadOptions())
+        let url = server.url("/slow/100000/20000")
+        let destination = directory.file("out")
+        let task = Task { try await downloader.download(url, to: destination) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let started = ContinuousClock.now
+        await #expect(throws: StorageError.cancelled(url: url)) { _ = try await task.value }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(directory.contents().isEmpty)
+    }
+
+    @Test func errorsRedactCredentialsAndQueryValues() async throws {
+        let url = "http://user:secret@127.0.0.1:\(server.port)/status/403?X-Amz-Signature=abc&token=xyz"
+        await #expect {
+            _ = try await Downloader(options: testDownloadOptions()).download(url, to: directory.file("out"))
+        } throws: { error in
+            let text = "\(error)"
+            return !text.contains("secret") && !text.contains("abc") && !text.contains("xyz")
+                && text.contains("X-Amz-Signature=REDACTED") && text.contains("403")
+        }
+    }
+}
