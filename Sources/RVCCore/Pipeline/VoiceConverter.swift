@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+
+/// Converts 16 kHz mono speech or singing into the voice of an RVC model: the reference pipeline of
+/// reference-inference.md E (peak normalisation, 48 Hz high-pass, reflect padding, long-audio
+/// splitting at quiet points, RMVPE pitch, HuBERT features, index blend, consonant protection,
+/// synthesizer, RMS envelope mixing, int16).
+///
+/// HuBERT and RMVPE are loaded once per converter; voice models (``VoiceModel``) are loaded once
+/// and passed to each conversion, so one converter serves many models and many requests. A
+/// conversion keeps only the padded input, the pitch track and the output buffer for the whole
+/// audio; each segment's tensors are released before the next segment starts.
+///
+/// Short and silent input: inputs shorter than ``minimumInputLength(for:)`` (400 samples, 25 ms, for
+/// the standard models) throw ``ConversionError/inputTooShort(samples:minimum:)``. Inputs shorter
+/// than the padding (1 s in float32) are padded by mirror-periodic reflection, as the reference does.
+/// Pure silence converts to pure silence (all-zero int16) without NaN: the RMS mix scales the output
+/// by the input's zero envelope.
+public final class VoiceConverter: Sendable {
+    /// The HuBERT content encoder.
+    public let hubert: HuBERT
+    /// The RMVPE pitch estimator.
+    public let rmvpe: RMVPE
+    /// Padding and split lengths for the networks' precision.
+    public let constants: PipelineConstants
+
+    private static let logger = Logger(label: "rvc-nano.converter")
+
+    /// Uses already built networks; the pipeline constants follow HuBERT's dtype.
+    public init(hubert: HuBERT, rmvpe: RMVPE) {
+        self.hubert = hubert
+        self.rmvpe = rmvpe
+        constants = PipelineConstants.forModelDType(hubert.dtype)
+    }
+
+    /// Loads HuBERT (`hubert_base.pt`) and RMVPE (`rmvpe.pt`) for `device` in `precision`.
+    /// - Throws: ``CheckpointError`` or ``WeightError`` naming the file and field,
+    ///   ``ConversionError/unsupportedPrecision(_:)`` for a precision the networks lack, ``TorchError``
+    ///   (for example CUDA unavailable).
+    public static func load(
+        hubert: URL, rmvpe: URL, device: Device = .cpu, precision: ComputePrecision = .float32
+    ) throws -> VoiceConverter {
+        guard precision != .bfloat16 else { throw ConversionError.unsupportedPrecision(precision.rawValue) }
+        let hubertFile = try HuBERTCheckpoint.load(hubert)
+        let rmvpeFile = try RMVPECheckpoint.load(rmvpe)
+        return VoiceConverter(
+            hubert: try HuBERT(weights: hubertFile.weights, config: hubertFile.config, device: device, dtype: precision.dtype),
+            rmvpe: try RMVPE(weights: rmvpeFile.weights, config: rmvpeFile.config, device: device, dtype: precision.dtype))
+    }
+
+    /// The fewest 16 kHz input samples `voice` can convert (shorter input leaves nothing after the
+    /// padding trim, or is too short for the high-pass filter).
+    public func minimumInputLength(for voice: VoiceModel) -> Int {
+        PreparedAudio.minimumInputLength(
+            samplesPerFrame: voice.synthesizer.samplesPerFrame, sampleRate: voice.sampleRate, constants: constants)
+    }
+
+    /// The number of output samples (at `voice.sampleRate`) a conversion of `sampleCount` input
+    /// samples produces; slightly shorter than the input's duration (reference-inference.md E.8 step 5).
+    public func outputLength(forInputLength sampleCount: Int, voice: VoiceModel) throws -> Int {
+        let prepared = try PreparedAudio(samples: [Float](repeating: 0, count: sampleCount), constants: constants)
+        return outputLength(plan: prepared.plan, voice: voice)
+    }
+
+    private func outputLength(plan: SegmentPlan, voice: VoiceModel) -> Int {
+        plan.segments.reduce(0) {
+            $0 + PreparedAudio.segmentOutputLength(
+                samples: $1.audio.count, samplesPerFrame: voice.synthesizer.samplesPerFrame,
+                sampleRate: voice.sampleRate, constants: constants)
+        }
+    }
+
+    /// Converts mono float samples at 16 kHz into int16 samples at the voice model's rate.
+    ///
+    /// - Parameters:
+    ///   - samples: mono audio at 16 kHz, nominally in −1…1 (louder input is scaled down to a 0.95 peak).
+    ///   - voice: the target voice.
+    ///   - options: pitch shift, index rate, protection, RMS mix, speaker, noise.
+    ///   - progress: called before each segment with its index and the segment count.
+    /// - Returns: the int16 audio, its rate, the segment count and per-stage timings.
+    /// - Throws: ``ConversionError`` for invalid options, too-short or non-finite input;
+    ///   ``ModelInputError``, ``SynthesizerError``, ``FeatureIndexError`` or ``TorchError`` from the networks.
+    public func convert(
+        _ samples: [Float], voice: VoiceModel, options: ConversionOptions = ConversionOptions(),
+        progress: (@Sendable (ConversionProgress) -> Void)? = nil
+    ) throws -> ConversionResult {
+        try options.validate(speakerCount: voice.speakerCount)
+        let minimum = minimumInputLength(for: voice)
+        guard samples.count >= minimum else {
+            throw ConversionError.inputTooShort(samples: samples.count, minimum: minimum)
+        }
+        var timings = StageTimings()
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap(_ stage: WritableKeyPath<StageTimings, Double>) {
+            let now = clock.now
+            let elapsed = now - mark
+            timings[keyPath: stage] += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            mark = now
+        }
+
+        let prepared = try PreparedAudio(samples: samples, constants: constants)
+        lap(\.other)
+
+        var pitch: SegmentPitch?
+        if voice.hasPitch {
+            var f0 = try rmvpe.pitch(audio: Tensor(prepared.padded))
+            PitchPostprocessor.shift(&f0, semitones: options.pitchShift)
+            pitch = PitchPostprocessor.inputs(shiftedF0: f0, frames: prepared.pitchFrames)
+            lap(\.pitch)
+        }
+
+        let noise: SynthesisNoise
+        if options.deterministic {
+            noise = .none
+        } else {
+            noise = .random(try Generator(seed: options.seed ?? UInt64.random(in: 0...UInt64.max), device: voice.synthesizer.device))
+        }
+        let segmentOptions = SegmentOptions(speaker: options.speaker, indexRate: options.indexRate, protect: options.protect)
+        let trim = constants.tPadTarget(sampleRate: voice.sampleRate)
+        let segments = prepared.plan.segments
+        var output: [Float] = []
+        output.reserveCapacity(outputLength(plan: prepared.plan, voice: voice))
+
+        for (i, segment) in segments.enumerated() {
+            progress?(ConversionProgress(segment: i, segmentCount: segments.count))
+            try Torch.inferenceMode {
+                let audio = try Tensor(Array(prepared.padded[segment.audio]))
+                let features = try hubert.extractFeatures(audio: audio, version: voice.version).unsqueeze(0)
+                try synchronize(voice)
+                lap(\.features)
+                let blended = try voice.segments.blend(features: features, options: segmentOptions)
+                try synchronize(voice)
+                lap(\.index)
+                let segmentPitch = pitch.map {
+                    SegmentPitch(coarse: Array($0.coarse[segment.pitch]), hz: Array($0.hz[segment.pitch]))
+                }
+                let converted = try voice.segments.synthesize(
+                    blended, pitch: segmentPitch, segmentLength: segment.audio.count, options: segmentOptions, noise: noise)
+                let kept = converted.count - 2 * trim
+                if kept > 0 {
+                    output.append(contentsOf: try converted.narrow(dim: 0, start: trim, length: kept).toArray(Float.self))
+                }
+                lap(\.synthesis)
+            }
+        }
+
+        try RMSEnvelopeMixer.mix(
+            input: prepared.filtered, output: &output, outputRate: voice.sampleRate, rate: options.rmsMixRate)
+        let result = Int16Converter.convert(output)
+        lap(\.other)
+        Self.logger.debug(
+            "converted",
+            metadata: [
+                "model": "\(voice.source)", "inputSamples": "\(samples.count)", "outputSamples": "\(result.count)",
+                "segments": "\(segments.count)", "seconds": "\(timings.total)",
+            ])
+        return ConversionResult(samples: result, sampleRate: voice.sampleRate, segmentCount: segments.count, timings: timings)
+    }
+
+    /// Waits for queued CUDA work so that stage timings are attributed to the right stage.
+    private func synchronize(_ voice: VoiceModel) throws {
+        if case .cuda(let n) = voice.synthesizer.device { try Torch.cudaSynchronize(device: n) }
+    }
+}
