@@ -31,8 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.concurrency = concurrency
         let server = LocalAPIServer(configuration: configuration, handler: runner.handler)
         try await server.run { port in
-            print("listening on http://\(host):\(port)")
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
     }
 }

@@ -4,7 +4,14 @@ import Synchronization
 /// The built `rvc` executable run as a child process, its output collected as it arrives.
 final class RVCProcess: Sendable {
     private let process: Process
-    private let output = Mutex(Data())
+    private let output = OutputBuffer()
+
+    /// Output collected from the pipe's handler thread.
+    final class OutputBuffer: Sendable {
+        private let data = Mutex(Data())
+        func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+        var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+    }
 
     /// The `rvc` executable of this build (next to the test runner).
     static var executable: URL {
@@ -40,12 +47,12 @@ final class RVCProcess: Sendable {
         let output = self.output
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let chunk = handle.availableData
-            if !chunk.isEmpty { output.withLock { $0.append(chunk) } }
+            if !chunk.isEmpty { output.append(chunk) }
         }
         try process.run()
     }
 
-    var text: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
+    var text: String { output.text }
     var isRunning: Bool { process.isRunning }
 
     func terminate() { if process.isRunning { process.terminate() } }

@@ -28,7 +28,8 @@ final class RunPodTestServer: Sendable {
 
     private let state = Mutex(State())
     private let task = Mutex<Task<Void, any Error>?>(nil)
-    private(set) var port = 0
+    private let boundPort = Mutex(0)
+    var port: Int { boundPort.withLock { $0 } }
 
     /// Starts the server on a free port.
     static func start() async throws -> RunPodTestServer {
@@ -46,7 +47,7 @@ final class RunPodTestServer: Sendable {
             }
             // A short long-poll: wait up to 300 ms for a job.
             for _ in 0..<6 {
-                if let job = self.state.withLock({ $0.jobs.isEmpty ? nil : $0.jobs.removeFirst() }) {
+                if let job = self.state.withLock({ state -> JSONValue? in state.jobs.isEmpty ? nil : state.jobs.removeFirst() }) {
                     return Response(
                         status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: job.encoded())))
@@ -87,7 +88,7 @@ final class RunPodTestServer: Sendable {
             logger: logger)
         task.withLock { $0 = Task { try await app.runService() } }
         for await bound in stream {
-            port = bound
+            boundPort.withLock { $0 = bound }
             break
         }
     }
