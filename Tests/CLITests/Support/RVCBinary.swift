@@ -1,6 +1,8 @@
 import Foundation
+import Synchronization
 
-/// Runs the built `rvc` executable (next to the test bundle) and collects its output.
+/// Runs the built `rvc` executable (next to the test runner) and collects its output without
+/// blocking Swift's cooperative pool (the pipes are drained by their own handler threads).
 enum RVCBinary {
     struct Result {
         var status: Int32
@@ -10,14 +12,24 @@ enum RVCBinary {
 
     /// The `rvc` executable of this build.
     static var url: URL {
-        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = runner.deletingLastPathComponent()
-        // On Linux the runner is `<bin>/rvc-nanoPackageTests.xctest`; on macOS it sits inside the bundle.
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("rvc").path),
               directory.path != "/" {
             directory = directory.deletingLastPathComponent()
         }
         return directory.appendingPathComponent("rvc")
+    }
+
+    /// Collects what a pipe delivers.
+    final class Collector: Sendable {
+        private let data = Mutex(Data())
+        init(_ pipe: Pipe) {
+            pipe.fileHandleForReading.readabilityHandler = { [self] handle in
+                let chunk = handle.availableData
+                if !chunk.isEmpty { data.withLock { $0.append(chunk) } }
+            }
+        }
+        var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
     }
 
     /// Runs `rvc arguments...` with extra environment variables and waits up to `timeout`.
@@ -31,20 +43,15 @@ enum RVCBinary {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdout = Collector(out), stderr = Collector(err)
         try process.run()
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                break
-            }
+            if ContinuousClock.now > deadline { process.terminate() }
             try await Task.sleep(for: .milliseconds(50))
         }
         process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: await stdout, as: UTF8.self),
-            stderr: String(decoding: await stderr, as: UTF8.self))
+        try await Task.sleep(for: .milliseconds(100))
+        return Result(status: process.terminationStatus, stdout: stdout.text, stderr: stderr.text)
     }
 }
