@@ -15,8 +15,11 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Flag(help: "Skip the SHA-256 of the file (hashing reads every byte).")
+    var noHash = false
+
     func run() throws {
-        let report = try ModelFileReport.inspect(URL(fileURLWithPath: file))
+        let report = try ModelFileReport.inspect(URL(fileURLWithPath: file), hash: !noHash)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -27,7 +30,8 @@ struct InspectCommand: ParsableCommand {
     }
 
     static func text(_ r: ModelFileReport) -> String {
-        var lines = ["file: \(r.path)", "kind: \(r.kind.rawValue)", "bytes: \(r.bytes)", "sha256: \(r.sha256)"]
+        var lines = ["file: \(r.path)", "kind: \(r.kind.rawValue)", "bytes: \(r.bytes)"]
+        if let sha = r.sha256 { lines.append("sha256: \(sha)") }
         if let v = r.version { lines.append("version: \(v)") }
         if let v = r.sampleRate { lines.append("sample rate: \(v) Hz") }
         if let v = r.f0 { lines.append("f0 (pitch): \(v ? "yes" : "no")") }

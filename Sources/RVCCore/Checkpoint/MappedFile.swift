@@ -5,11 +5,13 @@ import Glibc
 import Darwin
 #endif
 
-/// A read-only memory mapping of a whole file. The one owner of the mapping: it unmaps in
-/// `deinit`. Zero-copy tensors keep it alive as their owner, so the bytes stay valid as long as any
-/// tensor borrowing them exists.
+/// A private memory mapping of a whole file. The one owner of the mapping: it unmaps in `deinit`.
+/// Zero-copy tensors keep it alive as their owner, so the bytes stay valid as long as any tensor
+/// borrowing them exists.
 ///
-/// The file must not be truncated by someone else while mapped (that would fault on access).
+/// The mapping is private and writable: an in-place operation on a borrowed tensor gets its own
+/// copy-on-write pages instead of faulting, and never reaches the file. The file must not be
+/// truncated by someone else while mapped (that would fault on access).
 final class MappedFile: @unchecked Sendable {
     /// Base address, nil for an empty file.
     let base: UnsafeRawPointer?
@@ -18,7 +20,7 @@ final class MappedFile: @unchecked Sendable {
     /// The file's path, for messages.
     let path: String
 
-    /// Maps `url` read-only.
+    /// Maps `url` (opened read-only).
     /// - Throws: ``CheckpointError/io(file:message:)`` when the file cannot be opened, is not a
     ///   regular file or cannot be mapped.
     init(_ url: URL) throws {
@@ -39,7 +41,7 @@ final class MappedFile: @unchecked Sendable {
             base = nil
             return
         }
-        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0)
         guard let address, address != MAP_FAILED else {
             throw CheckpointError.io(file: url.path, message: "mmap failed: \(String(cString: strerror(errno)))")
         }

@@ -28,8 +28,8 @@ public struct ModelFileReport: Sendable, Codable {
     public var kind: Kind
     /// File size in bytes.
     public var bytes: Int
-    /// SHA-256 of the whole file, lowercase hex.
-    public var sha256: String
+    /// SHA-256 of the whole file, lowercase hex (nil when not computed).
+    public var sha256: String?
     /// Voice models: "v1"/"v2", output rate in Hz, pitch conditioning, speakers, the 18-item config, `info`.
     public var version: String?
     public var sampleRate: Int?
@@ -48,14 +48,17 @@ public struct ModelFileReport: Sendable, Codable {
     /// Faiss indexes.
     public var index: IndexSummary?
 
-    /// Inspects the file at `url`.
+    /// Inspects the file at `url`; `hash` computes the SHA-256 (reads the whole file).
     /// - Throws: ``CheckpointError``, ``IndexFileError`` or ``WeightError`` naming the file when it
     ///   cannot be read or is malformed.
-    public static func inspect(_ url: URL) throws -> ModelFileReport {
+    public static func inspect(_ url: URL, hash: Bool = true) throws -> ModelFileReport {
         let file = try MappedFile(url)
-        var hasher = SHA256()
-        hasher.update(bufferPointer: file.bytes)
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        var digest: String?
+        if hash {
+            var hasher = SHA256()
+            hasher.update(bufferPointer: file.bytes)
+            digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        }
         var report = ModelFileReport(path: url.path, kind: .unknown, bytes: file.count, sha256: digest)
 
         let head = Array(file.bytes.prefix(4))

@@ -96,3 +96,26 @@ struct CheckpointWriterTests {
         #expect(try root["column2"]?.tensorValue?.toArray(Float.self) == [2, 6, 10])
     }
 }
+
+@Suite("TorchCheckpoint byte order")
+struct ByteOrderTests {
+    @Test("a big-endian archive is byte-swapped into native tensors")
+    func readsBigEndianStorages() throws {
+        let dir = try TemporaryDirectory()
+        let url = dir.file("big.pt")
+        let values: [Float] = [1.5, -2, 1e-3, 65504]
+        let bigEndian = values.flatMap { v in withUnsafeBytes(of: v.bitPattern.bigEndian) { Array($0) } }
+        try CheckpointWriter().write(
+            .dict([("t", .storageView(key: "0", dtype: .float32, numel: 4, offset: 0, shape: [4], strides: [1]))]),
+            storages: [("0", bigEndian)], to: url)
+        // Rewrite the 6-byte "little" payload as "big" plus blanks (the reader trims whitespace).
+        var bytes = [UInt8](try Data(contentsOf: url))
+        let little = Array("little".utf8)
+        let position = try #require((0...(bytes.count - 6)).first { Array(bytes[$0..<($0 + 6)]) == little })
+        bytes.replaceSubrange(position..<(position + 6), with: Array("big   ".utf8))
+        let patched = try dir.write(bytes, "big2.pt")
+        let checkpoint = try TorchCheckpoint.load(patched)
+        #expect(checkpoint.byteOrder == "big")
+        #expect(try checkpoint.root["t"]?.tensorValue?.toArray(Float.self) == values)
+    }
+}
