@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "RVCCore", "RVCAudio", "RVCStorage",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .executableTarget(

@@ -8,7 +8,10 @@ struct RVCCommand: AsyncParsableCommand {
         commandName: "rvc",
         abstract: "RVC voice conversion on LibTorch: convert, inspect models, run the RunPod worker.",
         version: "0.1.0",
-        subcommands: [VersionCommand.self, InspectCommand.self, ConvertCommand.self])
+        subcommands: [
+            VersionCommand.self, InspectCommand.self, ConvertCommand.self, AssetsCommand.self,
+            WorkerCommand.self, ServeCommand.self,
+        ])
 }
 
 /// `rvc version`: prints versions of rvc-nano and LibTorch, and whether CUDA is usable.

@@ -1,68 +1,66 @@
 import Foundation
+import Synchronization
 
-/// Runs the real built `rvc` binary (it sits next to the test bundle in the build products folder).
+/// Runs the built `rvc` executable (next to the test runner) and collects its output without
+/// blocking Swift's cooperative pool (the pipes are drained by their own handler threads).
 enum RVCBinary {
     struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+        var status: Int32
+        var stdout: String
+        var stderr: String
     }
 
-    struct NotFound: Error, CustomStringConvertible {
-        let searched: [String]
-        var description: String { "the rvc binary was not found (looked in \(searched)); build it with `swift build`" }
+    /// The `rvc` executable of this build.
+    static var url: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("rvc").path),
+              directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("rvc")
     }
 
-    /// The build products folder holding the test bundle and `rvc`.
-    static func url() throws -> URL {
-        var candidates: [URL] = []
-        if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        for folder in candidates {
-            var dir = folder
-            // The XCTest bundle's executable lives inside `*.xctest/` on some platforms.
-            for _ in 0..<3 {
-                let rvc = dir.appendingPathComponent("rvc")
-                if FileManager.default.isExecutableFile(atPath: rvc.path) { return rvc }
-                dir = dir.deletingLastPathComponent()
+    /// Collects what a pipe delivers.
+    final class Collector: Sendable {
+        private let data = Mutex(Data())
+        private let pipe: Pipe
+        init(_ pipe: Pipe) {
+            self.pipe = pipe
+            pipe.fileHandleForReading.readabilityHandler = { [self] handle in
+                let chunk = handle.availableData
+                if !chunk.isEmpty { data.withLock { $0.append(chunk) } }
             }
         }
-        throw NotFound(searched: candidates.map(\.path))
+        /// Stops the handler and takes whatever is still buffered (call after the process exited).
+        func finish() {
+            pipe.fileHandleForReading.readabilityHandler = nil
+            let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+            data.withLock { $0.append(rest) }
+        }
+        var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
     }
 
-    /// Runs `rvc` with `arguments`, waiting for it to exit.
-    static func run(_ arguments: [String], environment: [String: String]? = nil, currentDirectory: URL? = nil) throws -> Result {
+    /// Runs `rvc arguments...` with extra environment variables and waits up to `timeout`.
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
+                    timeout: Duration = .seconds(120)) async throws -> Result {
         let process = Process()
-        process.executableURL = try url()
+        process.executableURL = url
         process.arguments = arguments
-        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        let out = Pipe()
-        let err = Pipe()
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdout = Collector(out), stderr = Collector(err)
         try process.run()
-        // Read both pipes concurrently so a chatty child cannot fill one and block.
-        let errData = LockedData()
-        let errReader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        errReader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline { process.terminate() }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         process.waitUntilExit()
-        while !errData.isSet { usleep(1000) }
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData.value, as: UTF8.self))
+        stdout.finish()
+        stderr.finish()
+        return Result(status: process.terminationStatus, stdout: stdout.text, stderr: stderr.text)
     }
-}
-
-/// A tiny lock-protected Data box for the stderr reader thread.
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private var done = false
-    func set(_ d: Data) { lock.lock(); data = d; done = true; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return done }
-    var value: Data { lock.lock(); defer { lock.unlock() }; return data }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import RVCCore
+
+/// The real ``ConversionEngine``: RVCCore's ``VoiceConverter`` (HuBERT and RMVPE loaded once per
+/// process) and ``VoiceModel`` for each voice model.
+public final class RVCConversionEngine: ConversionEngine {
+    public let converter: VoiceConverter
+    public let device: Device
+    public let precision: ComputePrecision
+
+    /// Loads HuBERT and RMVPE.
+    /// - Throws: as ``VoiceConverter/load(hubert:rmvpe:device:precision:)``.
+    public init(hubert: URL, rmvpe: URL, device: Device, precision: ComputePrecision) throws {
+        converter = try VoiceConverter.load(hubert: hubert, rmvpe: rmvpe, device: device, precision: precision)
+        self.device = device
+        self.precision = precision
+    }
+
+    /// Runs HuBERT and RMVPE once on one second of quiet noise, so lazy initialisation (allocator
+    /// pools, cuDNN plans, kernels) happens before the first job.
+    public func prepare() throws {
+        var generator = SystemRandomNumberGenerator()
+        let samples = (0..<16_000).map { _ in Float.random(in: -0.01...0.01, using: &generator) }
+        try Torch.inferenceMode {
+            let audio = try Tensor(samples)
+            _ = try converter.hubert.extractFeatures(audio: audio, version: .v2)
+            _ = try converter.rmvpe.pitch(audio: audio)
+        }
+        if case .cuda(let ordinal) = device { try Torch.cudaSynchronize(device: ordinal) }
+    }
+
+    public var deviceDescription: String {
+        guard case .cuda(let ordinal) = device else { return "cpu (\(precision.rawValue))" }
+        let name = (try? Torch.cudaDeviceName(device: ordinal)) ?? "unknown GPU"
+        let memory = (try? Torch.cudaMemory(device: ordinal)).map {
+            ", \($0.total >> 20) MiB total, \($0.free >> 20) MiB free"
+        } ?? ""
+        return "cuda:\(ordinal) (\(name)\(memory), \(precision.rawValue))"
+    }
+
+    public func loadModel(checkpoint: URL, index: URL?) throws -> any LoadedVoiceModel {
+        Model(
+            voice: try VoiceModel.load(model: checkpoint, index: index, device: device, precision: precision),
+            converter: converter)
+    }
+
+    struct Model: LoadedVoiceModel {
+        let voice: VoiceModel
+        let converter: VoiceConverter
+
+        var info: VoiceModelInfo {
+            VoiceModelInfo(
+                version: voice.version.rawValue, sampleRate: voice.sampleRate, usesPitch: voice.hasPitch,
+                speakerCount: voice.speakerCount)
+        }
+
+        func convert(samples16k: [Float], settings: ConversionSettings) throws -> ConvertedAudio {
+            let options = ConversionOptions(
+                pitchShift: settings.pitchShift, indexRate: settings.indexRate, protect: settings.protect,
+                rmsMixRate: settings.rmsMixRate, speaker: settings.speaker)
+            let result = try converter.convert(samples16k, voice: voice, options: options)
+            return ConvertedAudio(
+                samples: result.samples, sampleRate: result.sampleRate, pitchSeconds: result.timings.pitch,
+                inferenceSeconds: result.timings.total - result.timings.pitch)
+        }
+    }
+}

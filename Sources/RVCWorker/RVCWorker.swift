@@ -1,2 +1,0 @@
-/// RVCWorker: the RunPod serverless job, its schema, and the local HTTP API.
-public enum RVCWorker {}

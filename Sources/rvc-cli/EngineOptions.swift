@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RVCCore
+import RVCWorker
+
+/// Options shared by `rvc worker` and `rvc serve`: where the shared networks are and which device
+/// runs the conversion.
+struct EngineOptions: ParsableArguments {
+    @Option(help: "HuBERT checkpoint (default: hubert_base.pt in $RVC_ASSETS).")
+    var hubert: String?
+
+    @Option(help: "RMVPE checkpoint (default: rmvpe.pt in $RVC_ASSETS).")
+    var rmvpe: String?
+
+    @Option(help: "auto, cpu, cuda or cuda:N.")
+    var device: String = "auto"
+
+    @Option(help: "auto, fp32 or fp16 (auto: fp32 on CPU, fp16 on CUDA).")
+    var precision: String = "auto"
+
+    func validate() throws {
+        _ = try parsedDevice()
+    }
+
+    func parsedDevice() throws -> Device {
+        if device == "auto" { return Torch.isCUDAAvailable ? .cuda(0) : .cpu }
+        guard let parsed = Device(device) else {
+            throw ValidationError("--device must be auto, cpu, cuda or cuda:N, got '\(device)'")
+        }
+        return parsed
+    }
+
+    /// The job runner for this process, with its engine loaded and warmed up.
+    func makeRunner(environment: [String: String]) async throws -> JobRunner {
+        let device = try parsedDevice()
+        let precision: ComputePrecision
+        if self.precision == "auto" {
+            precision = .automatic(for: device)
+        } else if let parsed = ComputePrecision(rawValue: self.precision) {
+            precision = parsed
+        } else {
+            throw ValidationError("--precision must be auto, fp32 or fp16, got '\(self.precision)'")
+        }
+        let assets = AssetLocations(environment: environment)
+        let hubertURL = hubert.map { URL(fileURLWithPath: $0) } ?? assets.hubert
+        let rmvpeURL = rmvpe.map { URL(fileURLWithPath: $0) } ?? assets.rmvpe
+        let logger = Logger(label: "rvc.worker")
+        let start = ContinuousClock.now
+        let engine: RVCConversionEngine
+        do {
+            engine = try RVCConversionEngine(hubert: hubertURL, rmvpe: rmvpeURL, device: device, precision: precision)
+            try engine.prepare()
+        } catch {
+            FileHandle.standardError.write(Data(
+                "error: cannot load the shared networks (\(hubertURL.path), \(rmvpeURL.path)): \(error)\nhint: run `rvc assets download`\n".utf8))
+            throw ExitCode.failure
+        }
+        logger.info("engine ready", metadata: [
+            "device": "\(engine.deviceDescription)", "seconds": "\(ContinuousClock.now - start)",
+        ])
+        do {
+            return try WorkerRuntime.makeRunner(engine: engine, environment: environment, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import RVCWorker
+
+/// The real `rvc worker` binary with the tiny fixture networks and models, against the local
+/// RunPod-protocol server and a loopback file server.
+@Suite(.serialized) struct WorkerBinaryTests {
+    private static func files() async throws -> StaticFileServer {
+        try await StaticFileServer.start([
+            "voice.wav": try TestAudio.sineWAV(seconds: 1.5),
+            "v2_48k_f0.pth": try Data(contentsOf: URL(fileURLWithPath: RVCProcess.fixture("v2_48k_f0.pth"))),
+            "v2_48k_f0.index": try Data(contentsOf: URL(fileURLWithPath: RVCProcess.fixture("v2_48k_f0.index"))),
+            "broken.pth": Data("PK\u{3}\u{4} this is not a checkpoint".utf8),
+        ])
+    }
+
+    private static func environment(_ server: RunPodTestServer) -> [String: String] {
+        server.environment().merging([
+            "RVC_ALLOW_PRIVATE_URLS": "1",
+            "RVC_CACHE_DIR": FileManager.default.temporaryDirectory.appendingPathComponent("rvc-worker-bin-\(UUID().uuidString)").path,
+        ]) { $1 }
+    }
+
+    @Test func convertsAJobAndDeliversTheResultDespiteAServerError() async throws {
+        let server = try await RunPodTestServer.start()
+        defer { server.stop() }
+        let files = try await Self.files()
+        defer { files.stop() }
+        server.failNextDone(with: [502])
+        server.enqueue(["id": "j-ok", "input": .object([
+            "vocal_url": .string(files.url("voice.wav")), "model_url": .string(files.url("v2_48k_f0.pth")),
+            "index_url": .string(files.url("v2_48k_f0.index")), "f0_up_key": 2, "tag": "e2e",
+        ])])
+        let worker = try RVCProcess(["worker"] + RVCProcess.tinyEngineArguments, environment: Self.environment(server))
+        defer { worker.terminate() }
+        let delivered = await server.waitUntil(timeout: .seconds(180)) { $0.doneRequests.count == 1 }
+        #expect(delivered, "worker output:\n\(worker.text)")
+        worker.terminate()  // SIGTERM: drains and exits 0
+        #expect(await worker.wait() == 0, "worker output:\n\(worker.text)")
+
+        #expect(server.doneAttempts(for: "j-ok") == 2)
+        let body = try #require(server.doneRequests.first?.json)
+        #expect(body["error"] == nil, "\(body.jsonText)")
+        let output = try #require(body["output"])
+        #expect(output["result"] == "success")
+        #expect(output["tag"] == "e2e")
+        #expect(output["model_version"] == "v2")
+        #expect(output["sample_rate"] == 48_000)
+        #expect(output["audio_url"]?.stringValue?.hasPrefix("data:audio/ogg;base64,T2dnUw") == true)
+        #expect(server.pings.contains { $0.query.contains("job_id=j-ok") } || server.pings.count >= 1)
+        #expect(server.takeURLs.allSatisfy { $0.contains("/job-take/w1?gpu=SIM&job_in_progress=") })
+        // The metadata line is logged.
+        #expect(worker.text.contains("\"job_id\":\"j-ok\""))
+    }
+
+    @Test func rejectsBadInputAndUnreachableURLsThenStopsOnABrokenModel() async throws {
+        let server = try await RunPodTestServer.start()
+        defer { server.stop() }
+        let files = try await Self.files()
+        defer { files.stop() }
+        server.enqueue(["id": "j-invalid", "input": .object(["vocal_url": .string(files.url("voice.wav")), "model_url": .string(files.url("v2_48k_f0.pth")), "f0_up_key": 99])])
+        server.enqueue(["id": "j-unreachable", "input": .object(["vocal_url": .string(files.url("voice.wav")), "model_url": "http://127.0.0.1:1/model.pth"])])
+        server.enqueue(["id": "j-broken", "input": .object(["vocal_url": .string(files.url("voice.wav")), "model_url": .string(files.url("broken.pth"))])])
+        server.enqueue(["id": "j-never", "input": .object([:])])
+        let worker = try RVCProcess(["worker"] + RVCProcess.tinyEngineArguments, environment: Self.environment(server))
+        defer { worker.terminate() }
+        // The broken model asks for a fresh worker: the process stops by itself.
+        #expect(await worker.wait(timeout: .seconds(180)) == 0, "worker output:\n\(worker.text)")
+
+        let bodies = Dictionary(uniqueKeysWithValues: server.doneRequests.map { ($0.jobID, $0.json) })
+        #expect(bodies.count == 3, "\(bodies.keys)")
+        let invalid = try #require(bodies["j-invalid"] ?? nil)
+        #expect(invalid["output"]?["error_code"] == "INVALID_INPUT")
+        #expect(invalid["error"]?.stringValue?.contains("f0_up_key") == true)
+        #expect(invalid["stopPod"] == nil)
+        let unreachable = try #require(bodies["j-unreachable"] ?? nil)
+        #expect(unreachable["output"]?["error_code"] == "DOWNLOAD_FAILED")
+        #expect(unreachable["output"]?["stage"] == "download_model")
+        #expect(unreachable["stopPod"] == nil)
+        let broken = try #require(bodies["j-broken"] ?? nil)
+        #expect(broken["output"]?["error_code"] == "MODEL_LOAD_FAILED")
+        #expect(broken["stopPod"] == true)
+        #expect(bodies["j-never"] == nil)
+    }
+
+    @Test func oneShotTestInputPrintsTheResultAndSetsTheExitStatus() async throws {
+        let files = try await Self.files()
+        defer { files.stop() }
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("rvc-oneshot-\(UUID().uuidString)")
+        let good = JSONValue.object(["input": .object([
+            "vocal_url": .string(files.url("voice.wav")), "model_url": .string(files.url("v2_48k_f0.pth")), "format": "wav",
+            "sample_rate": 16_000,
+        ])])
+        let ok = try RVCProcess(["worker", "--test-input", good.jsonText] + RVCProcess.tinyEngineArguments,
+                                environment: ["RVC_ALLOW_PRIVATE_URLS": "1", "RVC_CACHE_DIR": cache.path])
+        #expect(await ok.wait(timeout: .seconds(180)) == 0, "\(ok.text)")
+        #expect(ok.text.contains(#""result":"success""#))
+        #expect(ok.text.contains("data:audio/wav;base64,"))
+
+        // From ./test_input.json, with a private URL refused by default: exit status 1.
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        try good.encoded().write(to: cache.appendingPathComponent("test_input.json"))
+        let refused = try RVCProcess(["worker"] + RVCProcess.tinyEngineArguments,
+                                     environment: ["RVC_CACHE_DIR": cache.path, "RVC_ALLOW_PRIVATE_URLS": "0"], directory: cache)
+        #expect(await refused.wait(timeout: .seconds(180)) == 1, "\(refused.text)")
+        #expect(refused.text.contains("DOWNLOAD_FAILED"))
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+@testable import RVCWorker
+
+/// `LocalAPIServer` on a free loopback port, with a client for its routes.
+struct LocalAPIHarness {
+    let port: Int
+    let task: Task<Void, any Error>
+    let client = HTTPClient()
+
+    static func start(concurrency: Int = 1, maxRunBytes: Int = 10_000_000, handler: @escaping RunPodWorker.Handler) async throws -> LocalAPIHarness {
+        var configuration = LocalAPIServer.Configuration()
+        configuration.port = 0
+        configuration.concurrency = concurrency
+        configuration.maxRunBytes = maxRunBytes
+        let server = LocalAPIServer(configuration: configuration, handler: handler)
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let task = Task { try await server.run { continuation.yield($0) } }
+        var port = 0
+        for await bound in stream {
+            port = bound
+            break
+        }
+        return LocalAPIHarness(port: port, task: task)
+    }
+
+    func request(_ method: String, _ path: String, body: String? = nil) async throws -> (status: Int, json: JSONValue?) {
+        let response = try await client.send(
+            method, "http://127.0.0.1:\(port)\(path)", headers: [("Content-Type", "application/json")],
+            body: body.map { Data($0.utf8) }, timeout: 30)
+        return (response.status, try? JSONValue.parse(response.body))
+    }
+
+    func stop() { task.cancel() }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Synchronization
+
+/// The built `rvc` executable run as a child process, its output collected as it arrives.
+final class RVCProcess: Sendable {
+    private let process: Process
+    private let output = OutputBuffer()
+
+    /// Output collected from the pipe's handler thread.
+    final class OutputBuffer: Sendable {
+        private let data = Mutex(Data())
+        func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+        var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// The `rvc` executable of this build (next to the test runner).
+    static var executable: URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("rvc").path), directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("rvc")
+    }
+
+    /// A fixture of `Tests/Fixtures/parity`.
+    static func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/parity/\(name)").path
+    }
+
+    /// Arguments that load the tiny fixture networks on the CPU.
+    static let tinyEngineArguments = [
+        "--hubert", fixture("hubert_tiny.pt"), "--rmvpe", fixture("rmvpe_tiny.pt"), "--device", "cpu",
+    ]
+
+    init(_ arguments: [String], environment: [String: String], directory: URL? = nil) throws {
+        process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        var base = ProcessInfo.processInfo.environment
+        for key in base.keys where key.hasPrefix("RUNPOD_") || key.hasPrefix("S3_") { base.removeValue(forKey: key) }
+        process.environment = base.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let output = self.output
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if !chunk.isEmpty { output.append(chunk) }
+        }
+        try process.run()
+    }
+
+    var text: String { output.text }
+    var isRunning: Bool { process.isRunning }
+
+    func terminate() { if process.isRunning { process.terminate() } }
+
+    /// Waits for the process to exit (killing it after `timeout`) and returns its status.
+    func wait(timeout: Duration = .seconds(120)) async -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if process.isRunning {
+            process.interrupt()
+            try? await Task.sleep(for: .seconds(2))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+        // Let the readability handler drain what is left.
+        try? await Task.sleep(for: .milliseconds(100))
+        return process.terminationStatus
+    }
+
+    /// Waits until the output contains `fragment`.
+    func waitForOutput(_ fragment: String, timeout: Duration = .seconds(120)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if text.contains(fragment) { return true }
+            if !process.isRunning { return text.contains(fragment) }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    deinit { terminate() }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+@testable import RVCWorker
+
+/// A local stand-in for the RunPod platform's worker endpoints, on loopback: hands out queued jobs
+/// from `job-take` (holding the long-poll briefly, then 204), records every ping, job-take URL and
+/// job-done request, and answers job-done with scripted statuses (then 200).
+final class RunPodTestServer: Sendable {
+    struct DoneRequest: Sendable {
+        var jobID: String
+        var query: String
+        var headers: [String: String]
+        var body: Data
+        var json: JSONValue? { try? JSONValue.parse(body) }
+    }
+
+    private struct State {
+        var jobs: [JSONValue] = []
+        var takeURLs: [String] = []
+        var pings: [(time: ContinuousClock.Instant, query: String, authorization: String?)] = []
+        var done: [DoneRequest] = []
+        var doneStatuses: [Int] = []
+        var doneAttempts: [String: Int] = [:]
+        var takeStatuses: [Int] = []
+    }
+
+    private let state = Mutex(State())
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+    private let boundPort = Mutex(0)
+    var port: Int { boundPort.withLock { $0 } }
+
+    /// Starts the server on a free port.
+    static func start() async throws -> RunPodTestServer {
+        let server = RunPodTestServer()
+        try await server.launch()
+        return server
+    }
+
+    private func launch() async throws {
+        let router = Router()
+        router.get("/v2/ep/job-take/:worker") { request, _ -> Response in
+            self.state.withLock { $0.takeURLs.append(request.uri.description) }
+            if let status = self.state.withLock({ $0.takeStatuses.isEmpty ? nil : $0.takeStatuses.removeFirst() }) {
+                return Response(status: .init(code: status))
+            }
+            // A short long-poll: wait up to 300 ms for a job.
+            for _ in 0..<6 {
+                if let job = self.state.withLock({ state -> JSONValue? in state.jobs.isEmpty ? nil : state.jobs.removeFirst() }) {
+                    return Response(
+                        status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: job.encoded())))
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return Response(status: .noContent)
+        }
+        router.get("/v2/ep/ping/:worker") { request, _ -> Response in
+            let query = request.uri.query ?? ""
+            let auth = request.headers[.authorization]
+            self.state.withLock { $0.pings.append((.now, query, auth)) }
+            return Response(status: .ok)
+        }
+        router.post("/v2/ep/job-done/:worker/:job") { request, context -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 << 20)
+            let jobID = context.parameters.get("job") ?? ""
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            let status = self.state.withLock { state -> Int in
+                state.doneAttempts[jobID, default: 0] += 1
+                let status = state.doneStatuses.isEmpty ? 200 : state.doneStatuses.removeFirst()
+                if status == 200 {
+                    state.done.append(DoneRequest(
+                        jobID: jobID, query: request.uri.query ?? "", headers: headers, body: Data(body.readableBytesView)))
+                }
+                return status
+            }
+            return Response(status: .init(code: status))
+        }
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "runpod-test-server")
+        logger.logLevel = .warning
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        task.withLock { $0 = Task { try await app.runService() } }
+        for await bound in stream {
+            boundPort.withLock { $0 = bound }
+            break
+        }
+    }
+
+    func stop() {
+        task.withLock { $0?.cancel() }
+    }
+
+    deinit { task.withLock { $0?.cancel() } }
+
+    var baseURL: String { "http://127.0.0.1:\(port)/v2/ep" }
+
+    /// The environment a platform would inject for worker `w1` with key `secret-key`.
+    func environment(pingIntervalMilliseconds: Int = 1000) -> [String: String] {
+        [
+            "RUNPOD_WEBHOOK_GET_JOB": "\(baseURL)/job-take/$ID?gpu=SIM",
+            "RUNPOD_WEBHOOK_POST_OUTPUT": "\(baseURL)/job-done/$RUNPOD_POD_ID/$ID?gpu=SIM",
+            "RUNPOD_WEBHOOK_PING": "\(baseURL)/ping/$RUNPOD_POD_ID?gpu=SIM",
+            "RUNPOD_AI_API_KEY": "secret-key",
+            "RUNPOD_POD_ID": "w1",
+            "RUNPOD_PING_INTERVAL": String(pingIntervalMilliseconds),
+            "RVC_RESULT_RETRY_DELAY_MS": "200",
+        ]
+    }
+
+    func enqueue(_ job: JSONValue) { state.withLock { $0.jobs.append(job) } }
+    /// Statuses answered to the next job-done posts, in order.
+    func failNextDone(with statuses: [Int]) { state.withLock { $0.doneStatuses.append(contentsOf: statuses) } }
+    func failNextTake(with statuses: [Int]) { state.withLock { $0.takeStatuses.append(contentsOf: statuses) } }
+
+    var doneRequests: [DoneRequest] { state.withLock { $0.done } }
+    var takeURLs: [String] { state.withLock { $0.takeURLs } }
+    var pings: [(time: ContinuousClock.Instant, query: String, authorization: String?)] { state.withLock { $0.pings } }
+    func doneAttempts(for job: String) -> Int { state.withLock { $0.doneAttempts[job] ?? 0 } }
+
+    /// Waits until `condition` holds or `timeout` passes; returns whether it held.
+    func waitUntil(timeout: Duration = .seconds(30), _ condition: (RunPodTestServer) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition(self) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition(self)
+    }
+}
