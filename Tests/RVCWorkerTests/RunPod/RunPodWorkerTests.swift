@@ -62,8 +62,15 @@ import Testing
         defer { server.stop() }
         server.enqueue(["id": "j-long", "input": .object([:])])
         let worker = try makeWorker(server) { _ in
-            // Blocks a thread as a conversion does, off the cooperative pool.
-            try await BlockingRunner.run(name: "busy") { Thread.sleep(forTimeInterval: 3.5); return "done" }
+            // Blocks a thread as a conversion does, off the cooperative pool, until the heartbeat has
+            // reported the job three times (or 30 s pass, which fails the expectation below).
+            try await BlockingRunner.run(name: "busy") {
+                let deadline = Date().addingTimeInterval(30)
+                while Date() < deadline, server.pings.filter({ $0.query.contains("job_id=j-long") }).count < 3 {
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+                return "done"
+            }
         }
         let run = Task { await worker.run() }
         #expect(await server.waitUntil { $0.doneRequests.count == 1 })
