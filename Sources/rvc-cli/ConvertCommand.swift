@@ -124,6 +124,7 @@ struct ConvertCommand: ParsableCommand {
             model: URL(fileURLWithPath: model), index: index.map { URL(fileURLWithPath: $0) },
             device: device, precision: precision)
         let loadSeconds = seconds(since: loadStart, clock)
+        let readySeconds = ProcessMetrics.secondsSinceProcessStart() ?? seconds(since: started, clock)
 
         let options = ConversionOptions(
             pitchShift: pitch, indexRate: indexRate, protect: protect, rmsMixRate: rmsMixRate,
@@ -153,10 +154,11 @@ struct ConvertCommand: ParsableCommand {
             outputSeconds: result.duration, modelSampleRate: result.sampleRate, outputSampleRate: rate,
             segments: result.segmentCount, device: device.description, precision: precision.rawValue,
             timings: ConvertSummary.Timings(
-                decode: decodeSeconds, load: loadSeconds, pitch: result.timings.pitch,
+                decode: decodeSeconds, load: loadSeconds, ready: readySeconds, pitch: result.timings.pitch,
                 features: result.timings.features, index: result.timings.index,
                 synthesis: result.timings.synthesis, postprocess: result.timings.other,
-                encode: encodeSeconds, total: seconds(since: started, clock)))
+                encode: encodeSeconds, total: seconds(since: started, clock)),
+            peakResidentBytes: ProcessMetrics.peakResidentBytes())
         if json {
             print(try summary.jsonLine())
         } else if !quiet {

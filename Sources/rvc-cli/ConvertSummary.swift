@@ -6,6 +6,8 @@ struct ConvertSummary: Encodable {
     struct Timings: Encodable {
         let decode: Double
         let load: Double
+        /// Process start → models loaded (what a user waits before any work starts).
+        let ready: Double
         let pitch: Double
         let features: Double
         let index: Double
@@ -27,6 +29,8 @@ struct ConvertSummary: Encodable {
     let device: String
     let precision: String
     let timings: Timings
+    /// Peak resident memory of the process.
+    let peakResidentBytes: Int64?
 
     func jsonLine() throws -> String {
         let encoder = JSONEncoder()

@@ -10,7 +10,7 @@ struct RVCCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             VersionCommand.self, InspectCommand.self, ConvertCommand.self, AssetsCommand.self,
-            WorkerCommand.self, ServeCommand.self,
+            WorkerCommand.self, ServeCommand.self, BenchCommand.self,
         ])
 }
 

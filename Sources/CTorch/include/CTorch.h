@@ -75,6 +75,11 @@ CTStatus ct_cuda_synchronize(int32_t device);
 /// cuDNN autotuning (torch.backends.cudnn.benchmark).
 void ct_set_cudnn_benchmark(bool on);
 
+/// Makes LibTorch keep freed CPU blocks of 1 MiB and more (up to `limit_bytes` in all) for reuse
+/// instead of returning them to the system (repeated page faults on every large activation).
+/// Installs the caching allocator on first call; later calls change the limit (0 frees the cache).
+CTStatus ct_enable_host_cache(int64_t limit_bytes);
+
 /// Enters inference mode (no autograd bookkeeping) for the current thread until ct_guard_free.
 CTStatus ct_inference_guard_new(CTGuardRef *out);
 void ct_guard_free(CTGuardRef guard);
@@ -175,6 +180,10 @@ CTStatus ct_binary(CTBinaryOp op, CTTensorRef a, CTTensorRef b, CTTensorRef *out
 CTStatus ct_binary_scalar(CTBinaryOp op, CTTensorRef a, double s, bool scalar_first,
                           CTTensorRef *out);
 CTStatus ct_leaky_relu(CTTensorRef t, double slope, CTTensorRef *out);
+/// In place: t = leaky_relu(t, slope).
+CTStatus ct_leaky_relu_(CTTensorRef t, double slope);
+/// In place: t = t / value.
+CTStatus ct_div_scalar_(CTTensorRef t, double value);
 /// GELU with the tanh approximation when `tanh_approx`, else the exact erf form.
 CTStatus ct_gelu(CTTensorRef t, bool tanh_approx, CTTensorRef *out);
 /// clamp; has_min/has_max select which bounds apply.
@@ -223,6 +232,9 @@ CTStatus ct_scaled_dot_product_attention(CTTensorRef q, CTTensorRef k, CTTensorR
 /// `bias` may be NULL. Arrays have one entry per spatial dimension (1 for conv1d, 2 for conv2d).
 CTStatus ct_conv1d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t stride,
                    int64_t padding, int64_t dilation, int64_t groups, CTTensorRef *out);
+/// Stride-1 conv1d by overlap-save FFT with blocks of `nfft` samples (> the dilated kernel span).
+CTStatus ct_conv1d_fft(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t padding,
+                       int64_t dilation, int64_t nfft, CTTensorRef *out);
 CTStatus ct_conv2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, const int64_t *stride,
                    const int64_t *padding, const int64_t *dilation, int64_t groups,
                    CTTensorRef *out);

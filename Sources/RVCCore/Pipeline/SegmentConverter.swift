@@ -43,6 +43,12 @@ public final class SegmentConverter: Sendable {
     /// The features of one segment after the retrieval blend, with the unblended ones kept for
     /// consonant protection (the first half of ``convert(features:pitch:segmentLength:options:noise:)``,
     /// separate so callers can time the index search on its own).
+    /// The frames left after dropping `trim` at each end (nil: keep all; empty when nothing is left).
+    private static func kept(_ frames: Int, _ trim: Int) -> Range<Int>? {
+        guard trim > 0 else { return nil }
+        return min(trim, frames)..<max(min(trim, frames), frames - trim)
+    }
+
     public struct BlendedFeatures: Sendable {
         /// [1, n, featureWidth] in the model dtype, after the index blend (unchanged without an index).
         public let features: Tensor
@@ -75,10 +81,13 @@ public final class SegmentConverter: Sendable {
 
     /// Upsamples, applies the pitch length rule and protection, and runs the synthesizer
     /// (E.8 steps 4–7) on features from ``blend(features:options:)``.
+    ///
+    /// `trimFrames` frames at each end are not returned (the pipeline's padding, E.8 step 8): the
+    /// decoder then skips them beyond its receptive field instead of computing and discarding them.
     /// - Throws: as ``convert(features:pitch:segmentLength:options:noise:)``.
     public func synthesize(
         _ blended: BlendedFeatures, pitch: SegmentPitch?, segmentLength: Int, options: SegmentOptions = SegmentOptions(),
-        noise: SynthesisNoise = .none
+        noise: SynthesisNoise = .none, trimFrames: Int = 0
     ) throws -> Tensor {
         try Self.check("protect", options.protect, 0...1)
         let device = synthesizer.device
@@ -96,7 +105,8 @@ public final class SegmentConverter: Sendable {
             throw SynthesizerError.lengthMismatch(argument: "segmentLength / \(Self.window)", expected: frames, actual: segmentLength / Self.window)
         }
         guard usePitch, let pitch else {
-            return try synthesizer.infer(features: feats, speaker: options.speaker, noise: noise)
+            return try synthesizer.infer(
+                features: feats, speaker: options.speaker, noise: noise, keepFrames: Self.kept(length, trimFrames))
         }
         guard pitch.coarse.count >= length, pitch.hz.count >= length else {
             throw SynthesizerError.lengthMismatch(argument: "pitch", expected: length, actual: min(pitch.coarse.count, pitch.hz.count))
@@ -116,7 +126,9 @@ public final class SegmentConverter: Sendable {
             // Blended in float32 (half × float32 promotes), then back to the model dtype.
             feats = try ((feats * mask) + (protectedFeats * (1.0 - mask))).to(dtype: protectedFeats.dtype)
         }
-        return try synthesizer.infer(features: feats, pitch: coarse, pitchHz: hz, speaker: options.speaker, noise: noise)
+        return try synthesizer.infer(
+            features: feats, pitch: coarse, pitchHz: hz, speaker: options.speaker, noise: noise,
+            keepFrames: Self.kept(length, trimFrames))
     }
 
     private static func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>) throws {

@@ -26,6 +26,12 @@ public final class VoiceConverter: Sendable {
 
     private static let logger = Logger(label: "rvc-nano.converter")
 
+    /// Freed CPU tensor memory kept for reuse (``Torch/enableHostAllocationCache(limitBytes:)``),
+    /// set when a converter is loaded: about six 48 kHz decoder activations of a 15 s chunk, the
+    /// working set that is allocated again and again. Measured on 5 s of input, one thread: the
+    /// synthesizer took 24 % less time when freed blocks were reused instead of unmapped.
+    public static let hostCacheLimit = 768 << 20
+
     /// Uses already built networks; the pipeline constants follow HuBERT's dtype.
     public init(hubert: HuBERT, rmvpe: RMVPE) {
         self.hubert = hubert
@@ -33,7 +39,8 @@ public final class VoiceConverter: Sendable {
         constants = PipelineConstants.forModelDType(hubert.dtype)
     }
 
-    /// Loads HuBERT (`hubert_base.pt`) and RMVPE (`rmvpe.pt`) for `device` in `precision`.
+    /// Loads HuBERT (`hubert_base.pt`) and RMVPE (`rmvpe.pt`) for `device` in `precision`, and
+    /// turns on reuse of large freed CPU blocks (``hostCacheLimit``).
     /// - Throws: ``CheckpointError`` or ``WeightError`` naming the file and field,
     ///   ``ConversionError/unsupportedPrecision(_:)`` for a precision the networks lack, ``TorchError``
     ///   (for example CUDA unavailable).
@@ -41,6 +48,7 @@ public final class VoiceConverter: Sendable {
         hubert: URL, rmvpe: URL, device: Device = .cpu, precision: ComputePrecision = .float32
     ) throws -> VoiceConverter {
         guard precision != .bfloat16 else { throw ConversionError.unsupportedPrecision(precision.rawValue) }
+        try Torch.enableHostAllocationCache(limitBytes: hostCacheLimit)
         let hubertFile = try HuBERTCheckpoint.load(hubert)
         let rmvpeFile = try RMVPECheckpoint.load(rmvpe)
         return VoiceConverter(
@@ -135,11 +143,17 @@ public final class VoiceConverter: Sendable {
                 let segmentPitch = pitch.map {
                     SegmentPitch(coarse: Array($0.coarse[segment.pitch]), hz: Array($0.hz[segment.pitch]))
                 }
+                // The padding is a whole number of frames (x_pad seconds at 100 frames/s), so the
+                // decoder can skip it; otherwise it is computed and cut here.
+                let upp = voice.synthesizer.samplesPerFrame
+                let trimFrames = trim % upp == 0 ? trim / upp : 0
                 let converted = try voice.segments.synthesize(
-                    blended, pitch: segmentPitch, segmentLength: segment.audio.count, options: segmentOptions, noise: noise)
-                let kept = converted.count - 2 * trim
+                    blended, pitch: segmentPitch, segmentLength: segment.audio.count, options: segmentOptions, noise: noise,
+                    trimFrames: trimFrames)
+                let cut = trim - trimFrames * upp
+                let kept = converted.count - 2 * cut
                 if kept > 0 {
-                    output.append(contentsOf: try converted.narrow(dim: 0, start: trim, length: kept).toArray(Float.self))
+                    output.append(contentsOf: try converted.narrow(dim: 0, start: cut, length: kept).toArray(Float.self))
                 }
                 lap(\.synthesis)
             }

@@ -59,6 +59,16 @@ extension Tensor {
         try Tensor.make("add") { ct_add_scaled(handle, other.handle, alpha, $0) }
     }
 
+    /// Applies leaky ReLU to this tensor in place (its storage, and every view of it, changes).
+    public func leakyReluInPlace(_ slope: Double) throws {
+        try check("leaky_relu_", ct_leaky_relu_(handle, slope))
+    }
+
+    /// Divides this tensor by `value` in place.
+    public func divideInPlace(_ value: Double) throws {
+        try check("div_", ct_div_scalar_(handle, value))
+    }
+
     /// Adds `other` to this tensor in place.
     public func addInPlace(_ other: Tensor) throws {
         try check("add_", ct_add_(handle, other.handle))

@@ -14,6 +14,15 @@ public enum Torch {
     /// Seeds the default generators.
     public static func manualSeed(_ seed: UInt64) { ct_manual_seed(seed) }
 
+    /// Keeps freed CPU tensor blocks of 1 MiB and more, up to `limitBytes` in all, for reuse by
+    /// later tensors of the same size, instead of unmapping them and paying the page faults again
+    /// (inference allocates the same large activations segment after segment). Applies to CPU
+    /// tensors created afterwards; calling again changes the limit, 0 frees the cache.
+    /// - Throws: ``TorchError`` if the allocator cannot be installed.
+    public static func enableHostAllocationCache(limitBytes: Int) throws {
+        try check("enable_host_cache", ct_enable_host_cache(Int64(max(0, limitBytes))))
+    }
+
     /// True when a CUDA device can be used.
     public static var isCUDAAvailable: Bool { ct_cuda_is_available() }
 

@@ -3,10 +3,7 @@
 struct Decoder: Sendable {
     /// One upsampling stage: transposed conv, optional source injection, averaged residual blocks.
     struct Stage: Sendable {
-        let weight: Tensor
-        let bias: Tensor
-        let stride: Int
-        let padding: Int
+        let upsample: Upsampler
         let sourceConv: Conv1dLayer?
         let blocks: [ResBlock]
     }
@@ -16,6 +13,12 @@ struct Decoder: Sendable {
     let stages: [Stage]
     let postConv: Conv1dLayer
     let source: SineSource?
+    /// Output samples per input frame (the product of the upsample rates).
+    let samplesPerFrame: Int
+    /// Frames of input on each side that an output frame can depend on: every layer is a
+    /// convolution, so the output for a range of frames needs only that much context. A conservative
+    /// sum of the half-widths of every layer, in frames, rounded up.
+    var contextFrames: Int
 
     /// LeakyReLU slope between stages (`modules.LRELU_SLOPE`) and before `conv_post` (the
     /// `F.leaky_relu` default, not 0.1).
@@ -49,6 +52,7 @@ struct Decoder: Sendable {
             }
             let weight = try reader.weightNormed("dec.ups.\(i).", shape: [inChannels, channels, kernel])
             let bias = try reader.tensor("dec.ups.\(i).bias", shape: [channels])
+            let upsample = try Upsampler(weight: weight, bias: bias, stride: rate, padding: (kernel - rate) / 2)
             var sourceConv: Conv1dLayer?
             if hasPitch {
                 // Maps T·upp source samples to this stage's length: stride = product of later rates.
@@ -62,9 +66,7 @@ struct Decoder: Sendable {
                     reader, "dec.resblocks.\(i * config.resblockKernelSizes.count + j)", channels: channels,
                     kernel: kd.0, dilations: kd.1, kind1: kind1)
             }
-            stages.append(Stage(
-                weight: weight, bias: bias, stride: rate, padding: (kernel - rate) / 2,
-                sourceConv: sourceConv, blocks: blocks))
+            stages.append(Stage(upsample: upsample, sourceConv: sourceConv, blocks: blocks))
         }
         self.stages = stages
         let last = u >> rates.count
@@ -74,27 +76,90 @@ struct Decoder: Sendable {
         source = hasPitch
             ? try SineSource(reader, sampleRate: config.sampleRate, upsampling: config.samplesPerFrame)
             : nil
+        samplesPerFrame = config.samplesPerFrame
+        contextFrames = Self.context(
+            config: config, preKernel: preKernel, postKernel: postKernel, kind1: kind1)
     }
 
-    /// z [1, I, T], speaker g [1, G, 1], f0 [1, T] Hz (pitch models) → audio [1, 1, T·upp].
-    func callAsFunction(_ z: Tensor, speaker g: Tensor, f0: Tensor?, noise: SynthesisNoise) throws -> Tensor {
+    /// The receptive half-width of the decoder in frames, plus one frame of slack.
+    private static func context(config: VoiceModelConfig, preKernel: Int, postKernel: Int, kind1: Bool) -> Int {
+        func frames(_ samples: Int, perFrame: Int) -> Int { (samples + perFrame - 1) / perFrame }
+        var total = frames((preKernel - 1) / 2 + 1, perFrame: 1)
+        var perFrame = 1
+        for (rate, kernel) in zip(config.upsampleRates, config.upsampleKernelSizes) {
+            // A transposed conv output reads ⌈k/s⌉ inputs around its position.
+            total += frames((kernel + rate - 1) / rate + 1, perFrame: perFrame)
+            perFrame *= rate
+            // The source conv reads its input around 2 strides, i.e. about 2 samples of this stage.
+            total += frames(2, perFrame: perFrame)
+            let blocks = zip(config.resblockKernelSizes, config.resblockDilationSizes).map { kernel, dilations in
+                dilations.prefix(kind1 ? 3 : 2).reduce(0) { $0 + $1 * (kernel - 1) / 2 + (kind1 ? (kernel - 1) / 2 : 0) }
+            }
+            total += frames(blocks.max() ?? 0, perFrame: perFrame)
+        }
+        total += frames((postKernel - 1) / 2, perFrame: perFrame)
+        return total + 1
+    }
+
+    /// Frames decoded at once by default: long segments are decoded in pieces of this many frames (plus
+    /// ``contextFrames`` each side), which bounds the activation memory (a 48 kHz stage tensor of
+    /// 15 s is 92 MB) at a cost of 2·context/chunk extra work (about 3 %).
+    static let defaultChunkFrames = 1500
+
+    /// The piece size in frames (``defaultChunkFrames``; smaller in tests).
+    var chunkFrames = Decoder.defaultChunkFrames
+
+    /// z [1, I, T], speaker g [1, G, 1], f0 [1, T] Hz (pitch models) → audio [1, 1, T·upp], or
+    /// only the audio of the frames in `keep`.
+    ///
+    /// The convolutions run on the kept frames plus ``contextFrames`` on each side, in pieces of at
+    /// most ``chunkFrames`` (the harmonic source still runs on all frames: its phase accumulates
+    /// from the first), so the result equals the same samples of the whole output while skipping
+    /// the padding the pipeline discards and bounding memory on long segments.
+    func callAsFunction(_ z: Tensor, speaker g: Tensor, f0: Tensor?, noise: SynthesisNoise, keep: Range<Int>? = nil) throws -> Tensor {
         var harmonic: Tensor?
         if let source, let f0 {
             harmonic = try source(f0, noise: noise)
         }
+        let frames = z.size(2)
+        let wanted = keep.map { $0.clamped(to: 0..<frames) } ?? 0..<frames
+        if wanted == 0..<frames, frames <= chunkFrames {
+            return try decode(z, speaker: g, harmonic: harmonic)
+        }
+        let upp = samplesPerFrame
+        var pieces: [Tensor] = []
+        var first = wanted.lowerBound
+        repeat {
+            let last = min(wanted.upperBound, first + chunkFrames)
+            let start = max(0, first - contextFrames)
+            let end = min(frames, last + contextFrames)
+            let audio = try decode(
+                z.narrow(dim: 2, start: start, length: end - start), speaker: g,
+                harmonic: harmonic?.narrow(dim: 2, start: start * upp, length: (end - start) * upp))
+            pieces.append(try audio.narrow(dim: 2, start: (first - start) * upp, length: (last - first) * upp))
+            first = last
+        } while first < wanted.upperBound
+        return pieces.count == 1 ? pieces[0] : try Tensor.cat(pieces, dim: 2)
+    }
+
+    private func decode(_ z: Tensor, speaker g: Tensor, harmonic: Tensor?) throws -> Tensor {
+        // In-place activations and sums on tensors this function made itself: each avoids a fresh
+        // activation-sized allocation without changing a single operation or its order.
         var x = try preConv(z) + speakerConv(g)
         for stage in stages {
-            x = try x.leakyRelu(Self.stageSlope)
-                .convTranspose1d(weight: stage.weight, bias: stage.bias, stride: stage.stride, padding: stage.padding)
+            try x.leakyReluInPlace(Self.stageSlope)
+            x = try stage.upsample(x)
             if let conv = stage.sourceConv, let harmonic {
-                x = try x + conv(harmonic)
+                try x.addInPlace(conv(harmonic))
             }
-            var sum = try stage.blocks[0](x)
+            let sum = try stage.blocks[0](x)
             for block in stage.blocks.dropFirst() {
-                sum = try sum + block(x)
+                try sum.addInPlace(block(x))
             }
-            x = try sum / Double(stage.blocks.count)
+            try sum.divideInPlace(Double(stage.blocks.count))
+            x = sum
         }
-        return try postConv(x.leakyRelu(Self.finalSlope)).tanh()
+        try x.leakyReluInPlace(Self.finalSlope)
+        return try postConv(x).tanh()
     }
 }

@@ -34,11 +34,14 @@ struct ResBlock: Sendable {
     func callAsFunction(_ input: Tensor) throws -> Tensor {
         var x = input
         for step in steps {
+            // In place on the fresh tensors only: `x` is the caller's input on the first step.
             var t = try step.dilated(x.leakyRelu(Self.slope))
             if let second = step.second {
-                t = try second(t.leakyRelu(Self.slope))
+                try t.leakyReluInPlace(Self.slope)
+                t = try second(t)
             }
-            x = try t + x
+            try t.addInPlace(x)
+            x = t
         }
         return x
     }

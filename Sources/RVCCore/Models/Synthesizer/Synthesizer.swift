@@ -70,11 +70,16 @@ public final class Synthesizer: Sendable {
     ///   - pitchHz: f0 [1, T] in Hz, 0 = unvoiced (pitch models only; computed in float32).
     ///   - speaker: row of the speaker table, `0..<speakerCount`.
     ///   - noise: ``SynthesisNoise/none`` for deterministic output.
-    /// - Returns: float32 audio [T · samplesPerFrame] on ``device``, in −1…1.
+    ///   - keepFrames: when given, only the audio of these frames is computed and returned (the
+    ///     decoder skips what lies beyond its receptive field; the samples equal the same part of
+    ///     the whole output).
+    /// - Returns: float32 audio [T · samplesPerFrame] (or `keepFrames.count · samplesPerFrame`) on
+    ///   ``device``, in −1…1.
     /// - Throws: ``SynthesizerError`` for a bad speaker, width, length or missing pitch;
     ///   ``TorchError`` from the computation (e.g. a coarse pitch outside 0…255).
     public func infer(
-        features: Tensor, pitch: Tensor? = nil, pitchHz: Tensor? = nil, speaker: Int, noise: SynthesisNoise = .none
+        features: Tensor, pitch: Tensor? = nil, pitchHz: Tensor? = nil, speaker: Int, noise: SynthesisNoise = .none,
+        keepFrames: Range<Int>? = nil
     ) throws -> Tensor {
         guard (0..<speakerCount).contains(speaker) else {
             throw SynthesizerError.speakerOutOfRange(speaker: speaker, count: speakerCount)
@@ -110,7 +115,7 @@ public final class Synthesizer: Sendable {
             prior = try mean + logScale.exp() * eps * Self.priorNoiseScale
         }
         let z = try flow(prior, speaker: g)
-        let audio = try decoder(z, speaker: g, f0: f0, noise: noise)
+        let audio = try decoder(z, speaker: g, f0: f0, noise: noise, keep: keepFrames)
         return try audio.reshape([-1]).to(dtype: .float32)
     }
 }

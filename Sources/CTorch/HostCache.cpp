@@ -1,0 +1,132 @@
+// A caching CPU allocator for large tensors.
+//
+// LibTorch's default CPU allocator hands every request to malloc; blocks above glibc's mmap
+// threshold (at most 32 MiB) are mapped fresh and unmapped on free, so every large activation
+// (a decoder stage holds 100+ MiB tensors) is paid for again in page faults and kernel zeroing.
+// Inference allocates the same sizes over and over, so keeping freed large blocks for reuse
+// removes that cost. Small requests go to the default allocator unchanged.
+#include "Internal.hpp"
+
+#include <c10/core/Allocator.h>
+#include <c10/core/CPUAllocator.h>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+namespace {
+
+class HostCache final : public c10::Allocator {
+  public:
+    // Requests from 1 MiB up are cached, rounded up to 64 KiB so near sizes share blocks.
+    static constexpr size_t kMinimum = size_t(1) << 20;
+    static constexpr size_t kGranule = size_t(64) << 10;
+
+    explicit HostCache(c10::Allocator *fallback) : fallback_(fallback) {}
+
+    void set_limit(size_t bytes) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        limit_ = bytes;
+        trim_locked(limit_);
+    }
+
+    c10::DataPtr allocate(size_t nbytes) override {
+        if (nbytes < kMinimum) return fallback_->allocate(nbytes);
+        const size_t size = (nbytes + kGranule - 1) / kGranule * kGranule;
+        void *block = nullptr;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            auto it = free_.find(size);
+            if (it != free_.end()) {
+                block = it->second;
+                free_.erase(it);
+                cached_ -= size;
+            }
+        }
+        if (!block) {
+            block = std::aligned_alloc(64, size);
+            if (!block) {
+                // Out of memory: give the cache back and try once more.
+                {
+                    std::lock_guard<std::mutex> lock(mutex_);
+                    trim_locked(0);
+                }
+                block = std::aligned_alloc(64, size);
+                if (!block) throw c10::OutOfMemoryError(
+                    c10::SourceLocation{__func__, __FILE__, static_cast<uint32_t>(__LINE__)},
+                    "host allocation of " + std::to_string(size) + " bytes failed");
+            }
+            std::lock_guard<std::mutex> lock(mutex_);
+            sizes_[block] = size;
+        }
+        return {block, block, &HostCache::release, c10::Device(c10::DeviceType::CPU)};
+    }
+
+    // raw_allocate/raw_deallocate (oneDNN scratchpads) free by pointer alone: cached blocks are
+    // found in `sizes_`, anything else came from the default allocator, whose blocks are plain
+    // posix_memalign memory (c10::free_cpu is free()).
+    c10::DeleterFnPtr raw_deleter() const override { return &HostCache::release; }
+
+    void copy_data(void *dest, const void *src, std::size_t count) const override {
+        std::memcpy(dest, src, count);
+    }
+
+    static HostCache *instance;
+
+  private:
+    static void release(void *block) { instance->give_back(block); }
+
+    void give_back(void *block) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = sizes_.find(block);
+        if (it == sizes_.end()) {  // Not ours (cannot happen); do not leak it.
+            std::free(block);
+            return;
+        }
+        const size_t size = it->second;
+        if (size > limit_) {
+            sizes_.erase(it);
+            std::free(block);
+            return;
+        }
+        trim_locked(limit_ - size);
+        free_.emplace(size, block);
+        cached_ += size;
+    }
+
+    // Frees cached blocks, largest first, until at most `target` bytes stay cached.
+    void trim_locked(size_t target) {
+        while (cached_ > target && !free_.empty()) {
+            auto last = std::prev(free_.end());
+            cached_ -= last->first;
+            sizes_.erase(last->second);
+            std::free(last->second);
+            free_.erase(last);
+        }
+    }
+
+    c10::Allocator *fallback_;
+    std::mutex mutex_;
+    std::multimap<size_t, void *> free_;
+    std::unordered_map<void *, size_t> sizes_;
+    size_t cached_ = 0;
+    size_t limit_ = 0;
+};
+
+HostCache *HostCache::instance = nullptr;
+std::once_flag install_once;
+
+}  // namespace
+
+extern "C" CTStatus ct_enable_host_cache(int64_t limit_bytes) {
+    CT_GUARD({
+        std::call_once(install_once, [] {
+            HostCache::instance = new HostCache(c10::GetDefaultCPUAllocator());
+            // Priority above the default (0) so LibTorch uses it for every new CPU tensor.
+            c10::SetCPUAllocator(HostCache::instance, /*priority=*/1);
+        });
+        HostCache::instance->set_limit(limit_bytes > 0 ? static_cast<size_t>(limit_bytes) : 0);
+        return CT_OK;
+    })
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// What `rvc bench` measured, encoded as JSON (snake_case keys, seconds and bytes).
+public struct BenchmarkReport: Sendable, Codable {
+    /// Where and how the benchmark ran.
+    public struct Environment: Sendable, Codable {
+        public var libtorch: String
+        public var cpuCount: Int
+        public var device: String
+        public var precision: String
+        public var date: String
+    }
+
+    /// One model file.
+    public struct ModelFile: Sendable, Codable {
+        public var path: String
+        public var bytes: Int64
+    }
+
+    /// Loading the models in this process.
+    public struct Loading: Sendable, Codable {
+        /// HuBERT and RMVPE, read and prepared.
+        public var hubertAndRMVPESeconds: Double
+        /// The voice model and its index.
+        public var voiceSeconds: Double
+        /// Resident memory once everything is loaded.
+        public var residentBytes: Int64?
+    }
+
+    /// Medians of one stage breakdown, in seconds.
+    public struct Stages: Sendable, Codable {
+        public var pitch: Double
+        public var features: Double
+        public var index: Double
+        public var synthesis: Double
+        public var other: Double
+        public var total: Double
+    }
+
+    /// Repeated conversions of one input duration at one thread count.
+    public struct Run: Sendable, Codable {
+        public var inputSeconds: Double
+        public var threads: Int
+        public var repetitions: Int
+        public var segments: Int
+        /// Median per-stage wall times.
+        public var median: Stages
+        /// Every repetition's total, in order.
+        public var totals: [Double]
+        /// Median total ÷ input duration (below 1 is faster than real time).
+        public var realTimeFactor: Double
+        /// Input duration ÷ median total.
+        public var speed: Double
+        /// Peak resident memory during these repetitions (counted from just before them).
+        public var peakResidentBytes: Int64?
+    }
+
+    /// `rvc convert` of a short clip in a fresh process, from process start.
+    public struct ColdStart: Sendable, Codable {
+        public var inputSeconds: Double
+        public var repetitions: Int
+        /// Median process start → HuBERT, RMVPE and the voice model loaded.
+        public var readySeconds: Double
+        /// Median process start → output written (the whole command, as measured by the parent).
+        public var commandSeconds: Double
+        /// Every repetition's ready time.
+        public var readyAll: [Double]
+        /// Every repetition's command time.
+        public var commandAll: [Double]
+        /// The child's peak resident memory (median).
+        public var peakResidentBytes: Int64?
+
+        public init(
+            inputSeconds: Double, repetitions: Int, readySeconds: Double, commandSeconds: Double, readyAll: [Double],
+            commandAll: [Double], peakResidentBytes: Int64?
+        ) {
+            self.inputSeconds = inputSeconds
+            self.repetitions = repetitions
+            self.readySeconds = readySeconds
+            self.commandSeconds = commandSeconds
+            self.readyAll = readyAll
+            self.commandAll = commandAll
+            self.peakResidentBytes = peakResidentBytes
+        }
+    }
+
+    public var environment: Environment
+    public var models: [String: ModelFile]
+    public var loading: Loading
+    public var runs: [Run]
+    public var coldStart: ColdStart?
+
+    /// Pretty, key-sorted JSON.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The median of `values` (0 for none).
+    public static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+}
