@@ -397,43 +397,6 @@ CTStatus ct_conv1d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t 
     })
 }
 
-// A stride-1 1-D convolution computed by overlap-save FFT: the input is cut into blocks of
-// `nfft` samples overlapping by the kernel span; per frequency the channel mixing is one complex
-// matrix product. Same result as at::conv1d up to float rounding, with far fewer multiplications
-// for wide kernels (the cost no longer grows with the kernel size).
-CTStatus ct_conv1d_fft(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t padding,
-                       int64_t dilation, int64_t nfft, CTTensorRef *out) {
-    CT_GUARD({
-        const at::Tensor &input = T(x);
-        const at::Tensor &w = T(weight);
-        TORCH_CHECK(input.dim() == 3 && w.dim() == 3 && input.size(1) == w.size(1),
-                    "conv1d_fft expects input [N, C, T] and weight [O, C, k]");
-        const int64_t n = input.size(0), c = input.size(1), t = input.size(2);
-        const int64_t o = w.size(0), k = w.size(2);
-        const int64_t span = (k - 1) * dilation + 1;
-        TORCH_CHECK(dilation >= 1 && padding >= 0 && nfft > span, "conv1d_fft: nfft must exceed the kernel span");
-        const int64_t length = t + 2 * padding - span + 1;
-        TORCH_CHECK(length > 0, "conv1d_fft: input shorter than the kernel span");
-        const int64_t valid = nfft - span + 1;
-        const int64_t blocks = (length + valid - 1) / valid;
-        const int64_t total = blocks * valid + span - 1;
-        at::Tensor padded = at::constant_pad_nd(input, {padding, total - t - padding});
-        // [N, C, blocks, nfft] → spectra [N, C, blocks, F] → [F, C, N·blocks].
-        at::Tensor spectra = at::fft_rfft(padded.unfold(2, nfft, valid), nfft, -1);
-        const int64_t f = spectra.size(-1);
-        at::Tensor xs = spectra.permute({3, 1, 0, 2}).reshape({f, c, n * blocks});
-        // The dilated kernel, zero-filled to its span; correlation = product with the conjugate.
-        at::Tensor dilated = at::zeros({o, c, span}, w.options());
-        dilated.slice(2, 0, span, dilation).copy_(w);
-        at::Tensor ws = at::fft_rfft(dilated, nfft, -1).conj().permute({2, 0, 1}).resolve_conj();  // [F, O, C]
-        at::Tensor ys = at::bmm(ws, xs);  // [F, O, N·blocks]
-        at::Tensor y = at::fft_irfft(ys.permute({1, 2, 0}), nfft, -1);  // [O, N·blocks, nfft]
-        y = y.narrow(2, 0, valid).reshape({o, n, blocks * valid}).narrow(2, 0, length).permute({1, 0, 2});
-        if (bias) y = y + T(bias).view({1, o, 1});
-        return wrap(y.contiguous(), out);
-    })
-}
-
 CTStatus ct_conv2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, const int64_t *stride,
                    const int64_t *padding, const int64_t *dilation, int64_t groups,
                    CTTensorRef *out) {

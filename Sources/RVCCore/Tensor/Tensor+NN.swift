@@ -52,15 +52,6 @@ extension Tensor {
         }
     }
 
-    /// Stride-1 1-D convolution of [N, C, T] computed with overlap-save FFTs of `nfft` points
-    /// (which must exceed the dilated kernel span): the same result as ``conv1d(weight:bias:stride:padding:dilation:groups:)``
-    /// up to float rounding, at a cost that does not grow with the kernel size.
-    public func conv1dFFT(weight: Tensor, bias: Tensor? = nil, padding: Int = 0, dilation: Int = 1, nfft: Int) throws -> Tensor {
-        try Tensor.make("conv1d (FFT) input \(shape) weight \(weight.shape)") {
-            ct_conv1d_fft(handle, weight.handle, bias?.handle, Int64(padding), Int64(dilation), Int64(nfft), $0)
-        }
-    }
-
     /// 2-D convolution of [N, C, H, W].
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1) throws -> Tensor {
         let s = [Int64(stride.0), Int64(stride.1)]
