@@ -101,7 +101,11 @@ private extension [UInt8] {
     mutating func i64(_ v: Int64) { Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) } }
     mutating func i32(_ v: Int32) { Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) } }
     mutating func floats(_ values: ArraySlice<Float>) {
+        #if _endian(little)
+        values.withUnsafeBytes { append(contentsOf: $0) }
+        #else
         for v in values { Swift.withUnsafeBytes(of: v.bitPattern.littleEndian) { append(contentsOf: $0) } }
+        #endif
     }
 
     /// d, ntotal, the two dummy int64 (1 << 20), is_trained, metric L2.

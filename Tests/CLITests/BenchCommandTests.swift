@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// Runs the real `rvc bench` once, small: full-size random-weight models, one second of input.
+@Suite("rvc bench", .serialized)
+struct BenchCommandTests {
+    @Test("writes the full-size models once, converts, measures a cold start and reports JSON")
+    func reportsAMeasurement() async throws {
+        let folder = try ConvertCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let models = folder.appendingPathComponent("models")
+        let report = folder.appendingPathComponent("report.json")
+        let result = try await RVCBinary.run(
+            ["bench", "--models", models.path, "--durations", "1", "--repetitions", "1", "--threads", "1",
+             "--cold-runs", "1", "--report", report.path],
+            timeout: .seconds(900))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("writing"))
+
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
+        let files = try #require(json["models"] as? [String: [String: Any]])
+        // Production sizes: float16 HuBERT base and RMVPE, a float16 v2 48 kHz voice, 40 000 × 768 vectors.
+        let sizes = files.mapValues { ($0["bytes"] as? Int) ?? 0 }
+        #expect((185_000_000...195_000_000).contains(sizes["hubert"] ?? 0))
+        #expect((175_000_000...185_000_000).contains(sizes["rmvpe"] ?? 0))
+        #expect((50_000_000...60_000_000).contains(sizes["voice"] ?? 0))
+        #expect((122_000_000...130_000_000).contains(sizes["index"] ?? 0))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: models.path).filter { $0.hasSuffix(".partial") }
+        #expect(leftovers.isEmpty)
+
+        let runs = try #require(json["runs"] as? [[String: Any]])
+        let run = try #require(runs.first)
+        #expect(run["input_seconds"] as? Double == 1)
+        #expect(run["threads"] as? Int == 1)
+        let median = try #require(run["median"] as? [String: Double])
+        let total = try #require(median["total"])
+        #expect(total > 0)
+        #expect((median["synthesis"] ?? 0) > 0 && (median["pitch"] ?? 0) > 0 && (median["features"] ?? 0) > 0)
+        #expect(abs((run["real_time_factor"] as? Double ?? 0) - total) < 1e-9)
+        #expect((run["peak_resident_bytes"] as? Int ?? 0) > 500_000_000)
+
+        let cold = try #require(json["cold_start"] as? [String: Any])
+        let ready = try #require(cold["ready_seconds"] as? Double)
+        let command = try #require(cold["command_seconds"] as? Double)
+        #expect(ready > 0 && ready < command)
+
+        // A second run reuses the models.
+        let again = try await RVCBinary.run(
+            ["bench", "--models", models.path, "--durations", "1", "--repetitions", "1", "--threads", "1", "--cold-runs", "0"],
+            timeout: .seconds(600))
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stderr.contains("writing"))
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect(second["cold_start"] == nil)
+    }
+
+    @Test("bad options are rejected naming the flag", arguments: [
+        (["--durations", "0"], "--durations"), (["--durations", "5,x"], "--durations"),
+        (["--threads", "0"], "--threads"), (["--repetitions", "0"], "--repetitions"),
+        (["--cold-runs", "-1"], "--cold-runs"), (["--precision", "fp8"], "--precision"),
+    ])
+    func rejectsBadOptions(extra: [String], flag: String) async throws {
+        let result = try await RVCBinary.run(["bench", "--models", "/nonexistent/never-written"] + extra)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(flag), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent/never-written"))
+    }
+}
