@@ -16,6 +16,12 @@ import Logging
 /// than the padding (1 s in float32) are padded by mirror-periodic reflection, as the reference does.
 /// Pure silence converts to pure silence (all-zero int16) without NaN: the RMS mix scales the output
 /// by the input's zero envelope.
+///
+/// Non-finite results: if the pitch track or a segment's audio holds NaN or infinity (a half-precision
+/// overflow, or broken weights), the conversion stops with
+/// ``ConversionError/nonFiniteResult(stage:segment:precision:)`` naming the first stage whose
+/// result is not finite, rather than returning bad audio. The check reads only what is copied to the
+/// host anyway; the stage diagnosis runs only after a failure.
 public final class VoiceConverter: Sendable {
     /// The HuBERT content encoder.
     public let hubert: HuBERT
@@ -26,21 +32,21 @@ public final class VoiceConverter: Sendable {
 
     private static let logger = Logger(label: "rvc-nano.converter")
 
-    /// Uses already built networks; the pipeline constants follow HuBERT's dtype.
-    public init(hubert: HuBERT, rmvpe: RMVPE) {
+    /// Uses already built networks.
+    /// - Parameter constants: padding and split lengths; nil (the default) follows HuBERT's dtype
+    ///   as the reference does (``PipelineConstants/forModelDType(_:)``).
+    public init(hubert: HuBERT, rmvpe: RMVPE, constants: PipelineConstants? = nil) {
         self.hubert = hubert
         self.rmvpe = rmvpe
-        constants = PipelineConstants.forModelDType(hubert.dtype)
+        self.constants = constants ?? PipelineConstants.forModelDType(hubert.dtype)
     }
 
     /// Loads HuBERT (`hubert_base.pt`) and RMVPE (`rmvpe.pt`) for `device` in `precision`.
-    /// - Throws: ``CheckpointError`` or ``WeightError`` naming the file and field,
-    ///   ``ConversionError/unsupportedPrecision(_:)`` for a precision the networks lack, ``TorchError``
-    ///   (for example CUDA unavailable).
+    /// - Throws: ``CheckpointError`` or ``WeightError`` naming the file and field, ``TorchError``
+    ///   (for example CUDA unavailable, or a dtype a device's kernels lack).
     public static func load(
         hubert: URL, rmvpe: URL, device: Device = .cpu, precision: ComputePrecision = .float32
     ) throws -> VoiceConverter {
-        guard precision != .bfloat16 else { throw ConversionError.unsupportedPrecision(precision.rawValue) }
         let hubertFile = try HuBERTCheckpoint.load(hubert)
         let rmvpeFile = try RMVPECheckpoint.load(rmvpe)
         return VoiceConverter(
@@ -78,7 +84,8 @@ public final class VoiceConverter: Sendable {
     ///   - options: pitch shift, index rate, protection, RMS mix, speaker, noise.
     ///   - progress: called before each segment with its index and the segment count.
     /// - Returns: the int16 audio, its rate, the segment count and per-stage timings.
-    /// - Throws: ``ConversionError`` for invalid options, too-short or non-finite input;
+    /// - Throws: ``ConversionError`` for invalid options, too-short or non-finite input, or a
+    ///   non-finite network result (naming the stage);
     ///   ``ModelInputError``, ``SynthesizerError``, ``FeatureIndexError`` or ``TorchError`` from the networks.
     public func convert(
         _ samples: [Float], voice: VoiceModel, options: ConversionOptions = ConversionOptions(),
@@ -105,6 +112,7 @@ public final class VoiceConverter: Sendable {
         var pitch: SegmentPitch?
         if voice.hasPitch {
             var f0 = try rmvpe.pitch(audio: Tensor(prepared.padded))
+            try checkFinite(pitch: f0)
             PitchPostprocessor.shift(&f0, semitones: options.pitchShift)
             pitch = PitchPostprocessor.inputs(shiftedF0: f0, frames: prepared.pitchFrames)
             lap(\.pitch)
@@ -139,7 +147,9 @@ public final class VoiceConverter: Sendable {
                     blended, pitch: segmentPitch, segmentLength: segment.audio.count, options: segmentOptions, noise: noise)
                 let kept = converted.count - 2 * trim
                 if kept > 0 {
-                    output.append(contentsOf: try converted.narrow(dim: 0, start: trim, length: kept).toArray(Float.self))
+                    let audio = try converted.narrow(dim: 0, start: trim, length: kept).toArray(Float.self)
+                    try checkFinite(audio, segment: i, features: features, blended: blended.features, voice: voice)
+                    output.append(contentsOf: audio)
                 }
                 lap(\.synthesis)
             }
@@ -161,5 +171,34 @@ public final class VoiceConverter: Sendable {
     /// Waits for queued CUDA work so that stage timings are attributed to the right stage.
     private func synchronize(_ voice: VoiceModel) throws {
         if case .cuda(let n) = voice.synthesizer.device { try Torch.cudaSynchronize(device: n) }
+    }
+
+    /// Throws when the pitch track holds NaN or infinity (RMVPE overflowed).
+    private func checkFinite(pitch f0: [Double]) throws {
+        guard f0.allSatisfy(\.isFinite) else {
+            throw ConversionError.nonFiniteResult(stage: .pitch, segment: nil, precision: Self.precisionName(rmvpe.dtype))
+        }
+    }
+
+    /// Throws when a segment's audio (already on the host) holds NaN or infinity, naming the first
+    /// stage whose result is not finite: HuBERT's features, the index blend, or the synthesizer.
+    /// Only the failure path reads the device tensors back.
+    private func checkFinite(_ audio: [Float], segment: Int, features: Tensor, blended: Tensor, voice: VoiceModel) throws {
+        guard !audio.allSatisfy(\.isFinite) else { return }
+        func finite(_ t: Tensor) throws -> Bool { try t.isFinite().all().item() != 0 }
+        let stage: ConversionStage
+        let dtype: DType
+        if try !finite(features) {
+            (stage, dtype) = (.features, hubert.dtype)
+        } else if try !finite(blended) {
+            (stage, dtype) = (.index, voice.synthesizer.dtype)
+        } else {
+            (stage, dtype) = (.synthesizer, voice.synthesizer.dtype)
+        }
+        throw ConversionError.nonFiniteResult(stage: stage, segment: segment, precision: Self.precisionName(dtype))
+    }
+
+    private static func precisionName(_ dtype: DType) -> String {
+        ComputePrecision.allCases.first { $0.dtype == dtype }?.rawValue ?? dtype.rawValue
     }
 }

@@ -159,12 +159,4 @@ struct VoiceConverterTests {
         #expect(a.samples == b.samples)
         #expect(a.samples != quiet.samples)
     }
-
-    @Test("bfloat16 is reported as not yet supported")
-    func unsupportedPrecision() {
-        #expect(throws: ConversionError.unsupportedPrecision("bf16")) {
-            try VoiceConverter.load(
-                hubert: Fixtures.parity("hubert_tiny.pt"), rmvpe: Fixtures.parity("rmvpe_tiny.pt"), precision: .bfloat16)
-        }
-    }
 }
