@@ -74,6 +74,7 @@ CTStatus ct_cuda_device_name(int32_t device, char *buf, size_t len);
 CTStatus ct_cuda_synchronize(int32_t device);
 /// cuDNN autotuning (torch.backends.cudnn.benchmark).
 void ct_set_cudnn_benchmark(bool on);
+bool ct_cudnn_benchmark(void);
 
 /// Enters inference mode (no autograd bookkeeping) for the current thread until ct_guard_free.
 CTStatus ct_inference_guard_new(CTGuardRef *out);

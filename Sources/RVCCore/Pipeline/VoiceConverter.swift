@@ -168,6 +168,19 @@ public final class VoiceConverter: Sendable {
         return ConversionResult(samples: result, sampleRate: voice.sampleRate, segmentCount: segments.count, timings: timings)
     }
 
+    /// Converts one second of a quiet synthetic tone with `voice` and discards the result, so that
+    /// lazy initialisation (CUDA kernels and context, cuDNN plans, the caching allocator's pools)
+    /// is paid before the first real request rather than during it.
+    /// - Returns: the seconds the warm-up took.
+    /// - Throws: as ``convert(_:voice:options:progress:)``.
+    @discardableResult
+    public func warmUp(_ voice: VoiceModel) throws -> Double {
+        let rate = Double(PipelineConstants.analysisSampleRate)
+        let tone = (0..<PipelineConstants.analysisSampleRate).map { Float(0.1 * Foundation.sin(2 * Double.pi * 220 * Double($0) / rate)) }
+        let result = try convert(tone, voice: voice, options: ConversionOptions(deterministic: true))
+        return result.timings.total
+    }
+
     /// Waits for queued CUDA work so that stage timings are attributed to the right stage.
     private func synchronize(_ voice: VoiceModel) throws {
         if case .cuda(let n) = voice.synthesizer.device { try Torch.cudaSynchronize(device: n) }
