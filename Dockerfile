@@ -1,4 +1,6 @@
-# RunPod serverless image for rvc-nano: `rvc worker` on a CUDA runtime base.
+# RunPod serverless image for rvc-nano: `rvc worker` on a CUDA runtime base (docs/gpu.md).
+# The worker picks cuda:0 and fp16 by default (--device auto, --precision auto); pass e.g.
+# `rvc worker --precision bf16` as the command to change that.
 #
 # Build (on a machine with a Docker engine; the development machines of this project have none):
 #   docker build -t rvc-nano-worker .
@@ -34,7 +36,9 @@ COPY --from=build /opt/rvc-nano/lib /opt/rvc-nano/lib
 COPY --from=build /opt/rvc-nano/assets /opt/rvc-nano/assets
 RUN echo /opt/rvc-nano/lib > /etc/ld.so.conf.d/rvc-nano.conf && ldconfig
 ENV RVC_ASSETS=/opt/rvc-nano/assets \
-    RVC_CACHE_DIR=/tmp/rvc-nano-cache
+    RVC_CACHE_DIR=/tmp/rvc-nano-cache \
+    NVIDIA_VISIBLE_DEVICES=all \
+    NVIDIA_DRIVER_CAPABILITIES=compute,utility
 COPY test_input.json /test_input.json
 WORKDIR /
 CMD ["rvc", "worker"]

@@ -180,6 +180,7 @@ CTStatus ct_cuda_synchronize(int32_t device) {
 }
 
 void ct_set_cudnn_benchmark(bool on) { at::globalContext().setBenchmarkCuDNN(on); }
+bool ct_cudnn_benchmark(void) { return at::globalContext().benchmarkCuDNN(); }
 
 struct CTGuard {
     c10::InferenceMode mode;

@@ -58,6 +58,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "auto, fp32, fp16 or bf16 (auto: fp32 on CPU, fp16 on CUDA).")
     var precision: String = "auto"
 
+    @Flag(name: .customLong("cudnn-benchmark"), help: "Let cuDNN time its convolution algorithms per input shape (CUDA; pays off when lengths repeat).")
+    var cuDNNBenchmark = false
+
     @Option(help: "Seed for the synthesizer's noise.")
     var seed: UInt64?
 
@@ -116,6 +119,7 @@ struct ConvertCommand: ParsableCommand {
         let decodeSeconds = seconds(since: started, clock)
 
         let loadStart = clock.now
+        if device.isCUDA { Torch.cuDNNBenchmark = cuDNNBenchmark }
         let converter = try VoiceConverter.load(
             hubert: hubert.map { URL(fileURLWithPath: $0) } ?? assets.hubert,
             rmvpe: rmvpe.map { URL(fileURLWithPath: $0) } ?? assets.rmvpe,
@@ -169,7 +173,7 @@ struct ConvertCommand: ParsableCommand {
     // MARK: Parsing
 
     func parsedDevice() throws -> Device {
-        if device == "auto" { return Torch.isCUDAAvailable ? .cuda(0) : .cpu }
+        if device == "auto" { return .automatic }
         guard let parsed = Device(device) else {
             throw ValidationError("--device must be auto, cpu, cuda or cuda:N, got '\(device)'")
         }

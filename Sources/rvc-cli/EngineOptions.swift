@@ -16,15 +16,18 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "auto, cpu, cuda or cuda:N.")
     var device: String = "auto"
 
-    @Option(help: "auto, fp32 or fp16 (auto: fp32 on CPU, fp16 on CUDA).")
+    @Option(help: "auto, fp32, fp16 or bf16 (auto: fp32 on CPU, fp16 on CUDA).")
     var precision: String = "auto"
+
+    @Flag(name: .customLong("cudnn-benchmark"), help: "Let cuDNN time its convolution algorithms per input shape (CUDA; pays off when lengths repeat).")
+    var cuDNNBenchmark = false
 
     func validate() throws {
         _ = try parsedDevice()
     }
 
     func parsedDevice() throws -> Device {
-        if device == "auto" { return Torch.isCUDAAvailable ? .cuda(0) : .cpu }
+        if device == "auto" { return .automatic }
         guard let parsed = Device(device) else {
             throw ValidationError("--device must be auto, cpu, cuda or cuda:N, got '\(device)'")
         }
@@ -40,7 +43,7 @@ struct EngineOptions: ParsableArguments {
         } else if let parsed = ComputePrecision(rawValue: self.precision) {
             precision = parsed
         } else {
-            throw ValidationError("--precision must be auto, fp32 or fp16, got '\(self.precision)'")
+            throw ValidationError("--precision must be auto, fp32, fp16 or bf16, got '\(self.precision)'")
         }
         let assets = AssetLocations(environment: environment)
         let hubertURL = hubert.map { URL(fileURLWithPath: $0) } ?? assets.hubert
@@ -49,7 +52,8 @@ struct EngineOptions: ParsableArguments {
         let start = ContinuousClock.now
         let engine: RVCConversionEngine
         do {
-            engine = try RVCConversionEngine(hubert: hubertURL, rmvpe: rmvpeURL, device: device, precision: precision)
+            engine = try RVCConversionEngine(
+                hubert: hubertURL, rmvpe: rmvpeURL, device: device, precision: precision, cuDNNBenchmark: cuDNNBenchmark)
             try engine.prepare()
         } catch {
             FileHandle.standardError.write(Data(

@@ -130,7 +130,7 @@ struct ConvertCommandTests {
         (["--pitch", "30"], "--pitch"), (["--index-rate", "1.5"], "--index-rate"), (["--protect", "0.7"], "--protect"),
         (["--rms-mix-rate", "-1"], "--rms-mix-rate"), (["--speaker", "100000"], "--speaker"), (["--device", "gpu"], "--device"),
         (["--precision", "fp8"], "--precision"), (["--format", "aiff"], "--format"), (["--sample-rate", "fast"], "--sample-rate"),
-        (["--bitrate", "1M"], "--bitrate"), (["--precision", "bf16"], "bf16"),
+        (["--bitrate", "1M"], "--bitrate"),
     ])
     func invalidOptions(extra: [String], flag: String) throws {
         let dir = try Self.temporaryDirectory()
@@ -143,6 +143,20 @@ struct ConvertCommandTests {
         #expect(run.status != 0)
         #expect(run.stderr.contains(flag), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
+    @Test("--precision fp16 and bf16 convert on the CPU with --device auto", arguments: ["fp16", "bf16"])
+    func halfPrecision(precision: String) throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = try #require(try Self.cases().first { $0.name == "v2_32k_nof0" })
+        let input = dir.appendingPathComponent("in.wav")
+        let output = dir.appendingPathComponent("out.wav")
+        try WAVFile.writeFloat((0..<16000).map { Float(0.2 * sin(Double($0) * 0.05)) }, sampleRate: 16000, to: input)
+        let run = try InspectCommandTests.run(
+            Self.fixtureArguments(c, input: input, output: output) + ["--precision", precision, "--device", "auto", "--cudnn-benchmark"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: output.path))
     }
 
     @Test("a missing model file is an error naming the file")

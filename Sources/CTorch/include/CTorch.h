@@ -74,6 +74,7 @@ CTStatus ct_cuda_device_name(int32_t device, char *buf, size_t len);
 CTStatus ct_cuda_synchronize(int32_t device);
 /// cuDNN autotuning (torch.backends.cudnn.benchmark).
 void ct_set_cudnn_benchmark(bool on);
+bool ct_cudnn_benchmark(void);
 
 /// Makes LibTorch keep freed CPU blocks of 1 MiB and more (up to `limit_bytes` in all) for reuse
 /// instead of returning them to the system (repeated page faults on every large activation).

@@ -2,9 +2,10 @@
 public enum ComputePrecision: String, Sendable, CaseIterable, Codable {
     /// float32 everywhere (the reference's `is_half=False`).
     case float32 = "fp32"
-    /// float16 networks (the reference's production `is_half=True`).
+    /// float16 networks (the reference's production `is_half=True`), with the synthesizer's text
+    /// encoder kept in float32 (see ``Synthesizer``).
     case float16 = "fp16"
-    /// bfloat16 networks (not implemented by the networks yet).
+    /// bfloat16 networks: float32's range with 8 significant bits, so nothing overflows.
     case bfloat16 = "bf16"
 
     /// The tensor dtype of the networks.

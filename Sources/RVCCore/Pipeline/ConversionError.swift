@@ -6,8 +6,10 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
     case inputTooShort(samples: Int, minimum: Int)
     /// The input holds a NaN or infinite sample at `index`.
     case nonFiniteInput(index: Int)
-    /// The networks do not implement this compute precision yet.
-    case unsupportedPrecision(String)
+    /// A network produced NaN or infinite values (an overflow of the compute precision, or a broken
+    /// model): `stage` is the first stage whose result is not finite; `segment` the segment index
+    /// (nil for the whole-file pitch); `precision` the compute precision ("fp16", "bf16", "fp32").
+    case nonFiniteResult(stage: ConversionStage, segment: Int?, precision: String)
 
     public var description: String {
         switch self {
@@ -17,8 +19,10 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
             return "input audio is too short: \(samples) samples at 16 kHz, at least \(minimum) (\((minimum * 1000 + 15999) / 16000) ms) are needed"
         case let .nonFiniteInput(index):
             return "input audio holds a NaN or infinite sample at index \(index)"
-        case let .unsupportedPrecision(precision):
-            return "precision \(precision) is not yet supported by the networks (use fp32\(precision == "fp16" ? "" : " or fp16"))"
+        case let .nonFiniteResult(stage, segment, precision):
+            let place = segment.map { " in segment \($0)" } ?? ""
+            let hint = precision == "fp32" ? "the model's weights may be broken" : "retry with --precision fp32 or bf16"
+            return "the \(stage.rawValue) stage produced NaN or infinite values\(place) in \(precision) (\(hint))"
         }
     }
 }

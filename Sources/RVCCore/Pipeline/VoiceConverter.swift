@@ -16,6 +16,12 @@ import Logging
 /// than the padding (1 s in float32) are padded by mirror-periodic reflection, as the reference does.
 /// Pure silence converts to pure silence (all-zero int16) without NaN: the RMS mix scales the output
 /// by the input's zero envelope.
+///
+/// Non-finite results: if the pitch track or a segment's audio holds NaN or infinity (a half-precision
+/// overflow, or broken weights), the conversion stops with
+/// ``ConversionError/nonFiniteResult(stage:segment:precision:)`` naming the first stage whose
+/// result is not finite, rather than returning bad audio. The check reads only what is copied to the
+/// host anyway; the stage diagnosis runs only after a failure.
 public final class VoiceConverter: Sendable {
     /// The HuBERT content encoder.
     public let hubert: HuBERT
@@ -32,22 +38,22 @@ public final class VoiceConverter: Sendable {
     /// synthesizer took 24 % less time when freed blocks were reused instead of unmapped.
     public static let hostCacheLimit = 768 << 20
 
-    /// Uses already built networks; the pipeline constants follow HuBERT's dtype.
-    public init(hubert: HuBERT, rmvpe: RMVPE) {
+    /// Uses already built networks.
+    /// - Parameter constants: padding and split lengths; nil (the default) follows HuBERT's dtype
+    ///   as the reference does (``PipelineConstants/forModelDType(_:)``).
+    public init(hubert: HuBERT, rmvpe: RMVPE, constants: PipelineConstants? = nil) {
         self.hubert = hubert
         self.rmvpe = rmvpe
-        constants = PipelineConstants.forModelDType(hubert.dtype)
+        self.constants = constants ?? PipelineConstants.forModelDType(hubert.dtype)
     }
 
     /// Loads HuBERT (`hubert_base.pt`) and RMVPE (`rmvpe.pt`) for `device` in `precision`, and
     /// turns on reuse of large freed CPU blocks (``hostCacheLimit``).
-    /// - Throws: ``CheckpointError`` or ``WeightError`` naming the file and field,
-    ///   ``ConversionError/unsupportedPrecision(_:)`` for a precision the networks lack, ``TorchError``
-    ///   (for example CUDA unavailable).
+    /// - Throws: ``CheckpointError`` or ``WeightError`` naming the file and field, ``TorchError``
+    ///   (for example CUDA unavailable, or a dtype a device's kernels lack).
     public static func load(
         hubert: URL, rmvpe: URL, device: Device = .cpu, precision: ComputePrecision = .float32
     ) throws -> VoiceConverter {
-        guard precision != .bfloat16 else { throw ConversionError.unsupportedPrecision(precision.rawValue) }
         try Torch.enableHostAllocationCache(limitBytes: hostCacheLimit)
         let hubertFile = try HuBERTCheckpoint.load(hubert)
         let rmvpeFile = try RMVPECheckpoint.load(rmvpe)
@@ -86,7 +92,8 @@ public final class VoiceConverter: Sendable {
     ///   - options: pitch shift, index rate, protection, RMS mix, speaker, noise.
     ///   - progress: called before each segment with its index and the segment count.
     /// - Returns: the int16 audio, its rate, the segment count and per-stage timings.
-    /// - Throws: ``ConversionError`` for invalid options, too-short or non-finite input;
+    /// - Throws: ``ConversionError`` for invalid options, too-short or non-finite input, or a
+    ///   non-finite network result (naming the stage);
     ///   ``ModelInputError``, ``SynthesizerError``, ``FeatureIndexError`` or ``TorchError`` from the networks.
     public func convert(
         _ samples: [Float], voice: VoiceModel, options: ConversionOptions = ConversionOptions(),
@@ -113,6 +120,7 @@ public final class VoiceConverter: Sendable {
         var pitch: SegmentPitch?
         if voice.hasPitch {
             var f0 = try rmvpe.pitch(audio: Tensor(prepared.padded))
+            try checkFinite(pitch: f0)
             PitchPostprocessor.shift(&f0, semitones: options.pitchShift)
             pitch = PitchPostprocessor.inputs(shiftedF0: f0, frames: prepared.pitchFrames)
             lap(\.pitch)
@@ -153,7 +161,9 @@ public final class VoiceConverter: Sendable {
                 let cut = trim - trimFrames * upp
                 let kept = converted.count - 2 * cut
                 if kept > 0 {
-                    output.append(contentsOf: try converted.narrow(dim: 0, start: cut, length: kept).toArray(Float.self))
+                    let audio = try converted.narrow(dim: 0, start: cut, length: kept).toArray(Float.self)
+                    try checkFinite(audio, segment: i, features: features, blended: blended.features, voice: voice)
+                    output.append(contentsOf: audio)
                 }
                 lap(\.synthesis)
             }
@@ -172,8 +182,50 @@ public final class VoiceConverter: Sendable {
         return ConversionResult(samples: result, sampleRate: voice.sampleRate, segmentCount: segments.count, timings: timings)
     }
 
+    /// Converts one second of a quiet synthetic tone with `voice` and discards the result, so that
+    /// lazy initialisation (CUDA kernels and context, cuDNN plans, the caching allocator's pools)
+    /// is paid before the first real request rather than during it.
+    /// - Returns: the seconds the warm-up took.
+    /// - Throws: as ``convert(_:voice:options:progress:)``.
+    @discardableResult
+    public func warmUp(_ voice: VoiceModel) throws -> Double {
+        let rate = Double(PipelineConstants.analysisSampleRate)
+        let tone = (0..<PipelineConstants.analysisSampleRate).map { Float(0.1 * Foundation.sin(2 * Double.pi * 220 * Double($0) / rate)) }
+        let result = try convert(tone, voice: voice, options: ConversionOptions(deterministic: true))
+        return result.timings.total
+    }
+
     /// Waits for queued CUDA work so that stage timings are attributed to the right stage.
     private func synchronize(_ voice: VoiceModel) throws {
         if case .cuda(let n) = voice.synthesizer.device { try Torch.cudaSynchronize(device: n) }
+    }
+
+    /// Throws when the pitch track holds NaN or infinity (RMVPE overflowed).
+    private func checkFinite(pitch f0: [Double]) throws {
+        guard f0.allSatisfy(\.isFinite) else {
+            throw ConversionError.nonFiniteResult(stage: .pitch, segment: nil, precision: Self.precisionName(rmvpe.dtype))
+        }
+    }
+
+    /// Throws when a segment's audio (already on the host) holds NaN or infinity, naming the first
+    /// stage whose result is not finite: HuBERT's features, the index blend, or the synthesizer.
+    /// Only the failure path reads the device tensors back.
+    private func checkFinite(_ audio: [Float], segment: Int, features: Tensor, blended: Tensor, voice: VoiceModel) throws {
+        guard !audio.allSatisfy(\.isFinite) else { return }
+        func finite(_ t: Tensor) throws -> Bool { try t.isFinite().all().item() != 0 }
+        let stage: ConversionStage
+        let dtype: DType
+        if try !finite(features) {
+            (stage, dtype) = (.features, hubert.dtype)
+        } else if try !finite(blended) {
+            (stage, dtype) = (.index, voice.synthesizer.dtype)
+        } else {
+            (stage, dtype) = (.synthesizer, voice.synthesizer.dtype)
+        }
+        throw ConversionError.nonFiniteResult(stage: stage, segment: segment, precision: Self.precisionName(dtype))
+    }
+
+    private static func precisionName(_ dtype: DType) -> String {
+        ComputePrecision.allCases.first { $0.dtype == dtype }?.rawValue ?? dtype.rawValue
     }
 }

@@ -26,6 +26,9 @@ public enum Device: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// CUDA device 0 when LibTorch can use one, else the CPU (what `--device auto` means).
+    public static var automatic: Device { Torch.isCUDAAvailable ? .cuda(0) : .cpu }
+
     public var isCUDA: Bool {
         if case .cuda = self { return true }
         return false

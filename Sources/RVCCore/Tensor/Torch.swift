@@ -52,6 +52,15 @@ public enum Torch {
     /// Enables cuDNN autotuning of convolution algorithms.
     public static func setCuDNNBenchmark(_ on: Bool) { ct_set_cudnn_benchmark(on) }
 
+    /// cuDNN autotuning (`torch.backends.cudnn.benchmark`), process-wide: each new convolution
+    /// shape is timed once with every algorithm and the fastest kept. It pays off when shapes
+    /// repeat (RMVPE's fixed-size windows, fixed-length jobs) and costs a search per new shape
+    /// otherwise. No effect on the CPU.
+    public static var cuDNNBenchmark: Bool {
+        get { ct_cudnn_benchmark() }
+        set { ct_set_cudnn_benchmark(newValue) }
+    }
+
     /// Runs `body` in LibTorch inference mode (no autograd bookkeeping) on this thread.
     public static func inferenceMode<R>(_ body: () throws -> R) throws -> R {
         var guardHandle: OpaquePointer?

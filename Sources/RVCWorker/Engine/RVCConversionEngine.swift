@@ -9,8 +9,10 @@ public final class RVCConversionEngine: ConversionEngine {
     public let precision: ComputePrecision
 
     /// Loads HuBERT and RMVPE.
+    /// - Parameter cuDNNBenchmark: turns cuDNN autotuning on (CUDA only; see ``Torch/cuDNNBenchmark``).
     /// - Throws: as ``VoiceConverter/load(hubert:rmvpe:device:precision:)``.
-    public init(hubert: URL, rmvpe: URL, device: Device, precision: ComputePrecision) throws {
+    public init(hubert: URL, rmvpe: URL, device: Device, precision: ComputePrecision, cuDNNBenchmark: Bool = false) throws {
+        if device.isCUDA { Torch.cuDNNBenchmark = cuDNNBenchmark }
         converter = try VoiceConverter.load(hubert: hubert, rmvpe: rmvpe, device: device, precision: precision)
         self.device = device
         self.precision = precision
@@ -38,10 +40,13 @@ public final class RVCConversionEngine: ConversionEngine {
         return "cuda:\(ordinal) (\(name)\(memory), \(precision.rawValue))"
     }
 
+    /// Loads a voice model; on CUDA it then converts a one-second tone with it
+    /// (``VoiceConverter/warmUp(_:)``), so the synthesizer's first kernels and plans are not paid
+    /// by the first job that uses the model.
     public func loadModel(checkpoint: URL, index: URL?) throws -> any LoadedVoiceModel {
-        Model(
-            voice: try VoiceModel.load(model: checkpoint, index: index, device: device, precision: precision),
-            converter: converter)
+        let voice = try VoiceModel.load(model: checkpoint, index: index, device: device, precision: precision)
+        if device.isCUDA { try converter.warmUp(voice) }
+        return Model(voice: voice, converter: converter)
     }
 
     struct Model: LoadedVoiceModel {

@@ -160,11 +160,11 @@ struct VoiceConverterTests {
         #expect(a.samples != quiet.samples)
     }
 
-    @Test("bfloat16 is reported as not yet supported")
-    func unsupportedPrecision() {
-        #expect(throws: ConversionError.unsupportedPrecision("bf16")) {
-            try VoiceConverter.load(
-                hubert: Fixtures.parity("hubert_tiny.pt"), rmvpe: Fixtures.parity("rmvpe_tiny.pt"), precision: .bfloat16)
-        }
+    @Test("warm-up converts a one-second tone with the voice and reports its time", arguments: ["v2_48k_f0", "v2_32k_nof0"])
+    func warmUp(name: String) throws {
+        let converter = try Self.converter()
+        let voice = try Self.voice(try #require(try ParityCase.all().first { $0.name == name }))
+        let seconds = try converter.warmUp(voice)
+        #expect(seconds > 0 && seconds < 60)
     }
 }

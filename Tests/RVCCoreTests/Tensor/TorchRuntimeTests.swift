@@ -19,6 +19,16 @@ import Testing
         #expect(value == 6)
     }
 
+    @Test func cuDNNBenchmarkSwitchIsReadBack() {
+        let before = Torch.cuDNNBenchmark
+        Torch.cuDNNBenchmark = true
+        #expect(Torch.cuDNNBenchmark)
+        Torch.cuDNNBenchmark = false
+        #expect(!Torch.cuDNNBenchmark)
+        Torch.cuDNNBenchmark = before
+        #expect(Device.automatic == (Torch.isCUDAAvailable ? .cuda(0) : .cpu))
+    }
+
     @Test func cudaAbsenceIsAnErrorNotACrash() throws {
         // CI machines have no GPU; on a GPU machine these calls must succeed instead.
         Torch.setCuDNNBenchmark(false)

@@ -26,7 +26,7 @@ public final class RMVPE: Sendable {
 
     static let name = "RMVPE"
     /// mel2hidden pads the frame count to a multiple of 32 (reference C.2).
-    static let frameMultiple = 32
+    static let frameMultiple = RMVPEChunking.frameMultiple
     /// E2E's `cnn` always has 3 output channels; the head reads 3 × mel bins features per frame.
     static let cnnChannels = 3
 
@@ -105,12 +105,37 @@ public final class RMVPE: Sendable {
     }
 
     /// Salience [frames, 360] (float32) for a log-mel spectrogram [128, frames].
+    /// - Parameter chunking: how long spectrograms are split into overlapping windows.
     /// - Throws: ``ModelInputError`` when the mel has the wrong shape.
-    public func salience(mel: Tensor) throws -> Tensor {
+    public func salience(mel: Tensor, chunking: RMVPEChunking = .standard) throws -> Tensor {
         guard mel.rank == 2, mel.size(0) == RMVPEMelSpectrogram.bands, mel.size(1) > 0 else {
             throw ModelInputError.badInput(model: Self.name, what: "mel must be [\(RMVPEMelSpectrogram.bands), frames], got \(mel.shape)")
         }
-        return try Torch.inferenceMode { try network(mel.to(dtype: dtype, device: device).unsqueeze(0)) }
+        return try Torch.inferenceMode {
+            let input = try mel.to(dtype: dtype, device: device).unsqueeze(0)
+            return try chunked(frames: mel.size(1), chunking: chunking) { window in
+                try input.narrow(dim: 2, start: window.start, length: window.length)
+            }
+        }
+    }
+
+    /// Salience [frames, 360] (float32, on ``device``) of 16 kHz audio, computed window by window
+    /// (see ``RMVPEChunking``): the mel of each window is made from the reflect-padded audio, so
+    /// neither the spectrogram nor any network activation ever covers more than one window.
+    /// - Throws: ``ModelInputError`` for malformed or too-short audio.
+    public func salience(audio: Tensor, chunking: RMVPEChunking = .standard) throws -> Tensor {
+        try validate(audio)
+        return try Torch.inferenceMode {
+            let samples = try audio.to(dtype: .float32, device: device)
+            let frames = Self.frameCount(samples: samples.count)
+            if chunking.windows(total: frames).count == 1 {
+                return try network(mel(samples, dtype: dtype))
+            }
+            let padded = try mel.reflectPadded(samples)
+            return try chunked(frames: frames, chunking: chunking) { window in
+                try mel.frames(ofPadded: padded, start: window.start, count: window.length, dtype: dtype)
+            }
+        }
     }
 
     /// f0 in Hz per 10 ms frame (0 = unvoiced): 1 + ⌊P/160⌋ values.
@@ -118,10 +143,23 @@ public final class RMVPE: Sendable {
     /// - Parameters:
     ///   - audio: 16 kHz mono samples [P], any floating dtype (converted to float32).
     ///   - threshold: voicing threshold on the peak salience (the worker's 0.03 by default).
+    ///   - chunking: how long audio is split into overlapping windows (one host copy in all).
     /// - Throws: ``ModelInputError`` for malformed or too-short audio.
-    public func pitch(audio: Tensor, threshold: Float = RMVPEPitchDecoder.defaultThreshold) throws -> [Double] {
-        let s = try salience(mel: melSpectrogram(audio: audio))
+    public func pitch(
+        audio: Tensor, threshold: Float = RMVPEPitchDecoder.defaultThreshold, chunking: RMVPEChunking = .standard
+    ) throws -> [Double] {
+        let s = try salience(audio: audio, chunking: chunking)
         return RMVPEPitchDecoder.decode(salience: try s.toArray(Float.self), threshold: threshold)
+    }
+
+    /// Runs the network on each window of `frames` frames (the mel [1, 128, window] from `melWindow`)
+    /// and joins the kept frames: salience [frames, 360] float32.
+    private func chunked(frames: Int, chunking: RMVPEChunking, melWindow: (RMVPEChunking.Window) throws -> Tensor) throws -> Tensor {
+        let windows = chunking.windows(total: frames)
+        let parts = try windows.map { window in
+            try network(melWindow(window)).narrow(dim: 0, start: window.keepOffset, length: window.keepLength)
+        }
+        return parts.count == 1 ? parts[0] : try Tensor.cat(parts, dim: 0)
     }
 
     private func validate(_ audio: Tensor) throws {

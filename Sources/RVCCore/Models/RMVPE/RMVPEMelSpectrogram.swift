@@ -32,7 +32,28 @@ struct RMVPEMelSpectrogram: Sendable {
     func callAsFunction(_ audio: Tensor, dtype: DType) throws -> Tensor {
         let spectrum = try audio.unsqueeze(0)
             .stft(nFFT: Self.fftSize, hop: Self.hop, windowLength: Self.fftSize, window: window, center: true, padMode: .reflect)
-            .viewAsReal()
+        return try logMel(spectrum, dtype: dtype)
+    }
+
+    /// [P] float32 audio → [1, P + 1024]: the centre reflect padding the STFT applies, done once so
+    /// that windows of frames can be cut from it (``frames(ofPadded:start:count:dtype:)``).
+    func reflectPadded(_ audio: Tensor) throws -> Tensor {
+        try audio.unsqueeze(0).pad([Self.fftSize / 2, Self.fftSize / 2], mode: .reflect)
+    }
+
+    /// Frames `start ..< start + count` of the log-mel of the audio padded by ``reflectPadded(_:)``:
+    /// [1, 128, count] in `dtype`, the same values as the whole-file spectrogram's frames (frame t
+    /// reads padded samples 160·t ..< 160·t + 1024).
+    func frames(ofPadded padded: Tensor, start: Int, count: Int, dtype: DType) throws -> Tensor {
+        let samples = try padded.narrow(dim: 1, start: start * Self.hop, length: (count - 1) * Self.hop + Self.fftSize)
+        let spectrum = try samples.stft(
+            nFFT: Self.fftSize, hop: Self.hop, windowLength: Self.fftSize, window: window, center: false)
+        return try logMel(spectrum, dtype: dtype)
+    }
+
+    /// Complex spectrum [1, 513, N] → log-mel [1, 128, N] in `dtype`.
+    private func logMel(_ complex: Tensor, dtype: DType) throws -> Tensor {
+        let spectrum = try complex.viewAsReal()
         let real = try spectrum.narrow(dim: 3, start: 0, length: 1).squeeze(3)
         let imaginary = try spectrum.narrow(dim: 3, start: 1, length: 1).squeeze(3)
         let magnitude = try (real.pow(2) + imaginary.pow(2)).sqrt()

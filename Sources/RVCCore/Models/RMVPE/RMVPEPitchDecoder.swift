@@ -15,7 +15,7 @@ public enum RMVPEPitchDecoder {
     /// - Parameters:
     ///   - salience: frames × 360 values in [0, 1].
     ///   - threshold: frames whose peak salience is ≤ this (compared in float32) are unvoiced.
-    /// - Returns: `salience.count / 360` values (float64).
+    /// - Returns: `salience.count / 360` values (float64); NaN for a frame with a NaN salience.
     public static func decode(salience: [Float], threshold: Float = defaultThreshold) -> [Double] {
         let frames = salience.count / bins
         var f0 = [Double](repeating: 0, count: frames)
@@ -29,13 +29,20 @@ public enum RMVPEPitchDecoder {
     }
 
     static func frequency(row: UnsafeBufferPointer<Float>, threshold: Float) -> Double {
-        // argmax: the first maximum (NaN-free salience from a sigmoid).
+        // argmax: the first maximum. A sigmoid gives NaN only from NaN logits (an overflowing
+        // network); such a frame decodes to NaN so that the caller can report it.
         var center = 0
         var peak = row[0]
-        for i in 1..<row.count where row[i] > peak {
-            peak = row[i]
-            center = i
+        var sawNaN = peak.isNaN
+        for i in 1..<row.count {
+            if row[i] > peak {
+                peak = row[i]
+                center = i
+            } else if row[i].isNaN {
+                sawNaN = true
+            }
         }
+        if sawNaN { return .nan }
         if peak <= threshold { return 0 }
         // The 9 entries centre−4 … centre+4 of the zero-padded row and cents table.
         var s = [Float](repeating: 0, count: 9)

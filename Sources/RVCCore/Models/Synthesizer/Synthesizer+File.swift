@@ -3,7 +3,7 @@ extension Synthesizer {
     /// flag, sizes from its config and weights).
     /// - Parameters:
     ///   - file: the parsed `.pth`.
-    ///   - dtype: `.float32` (the reference's fp32 mode: float16 weights widened at load) or `.float16`.
+    ///   - dtype: `.float32` (the reference's fp32 mode: float16 weights widened at load) `.float16` or `.bfloat16`.
     ///   - device: where the weights live and the computation runs.
     /// - Throws: ``WeightError`` naming the first missing or mis-shaped key; ``TorchError``.
     public convenience init(file: VoiceModelFile, dtype: DType = .float32, device: Device = .cpu) throws {

@@ -7,6 +7,13 @@
 /// resolved once at load in the compute dtype, as the reference evaluates it after `.float()` /
 /// `.half()` (A.4). The instance is immutable and can be shared between tasks; calls on it are
 /// independent.
+///
+/// Half precision keeps an fp32 island: in float16 and bfloat16 the text encoder (`enc_p`: phone
+/// projection, relative attention, FFN, layer norms, projection) and the prior sample
+/// (m_p + e^logs_p · ε) run in float32, and the prior is cast to the compute dtype before the flow.
+/// float16 overflows there on some models (residual activations and attention logits beyond
+/// 65 504, giving NaN or silence: Applio commit 3393dadc), while the encoder is a small share of
+/// the work; the flow and the decoder, where the time goes, run in the compute dtype.
 public final class Synthesizer: Sendable {
     /// v1 (256-d features in production) or v2 (768-d).
     public let version: VoiceModelVersion
@@ -18,8 +25,10 @@ public final class Synthesizer: Sendable {
     public let featureWidth: Int
     /// Rows of the speaker table; valid speaker ids are `0..<speakerCount`.
     public let speakerCount: Int
-    /// Compute dtype (`.float32`, or `.float16` for the reference's half-precision mode).
+    /// Compute dtype (`.float32`, or `.float16` for the reference's half-precision mode, or `.bfloat16`).
     public let dtype: DType
+    /// The dtype of the text encoder and the prior sample: float32 (the fp32 island in half precision).
+    public let encoderDType: DType
     /// Where the weights live and the computation runs.
     public let device: Device
 
@@ -41,23 +50,37 @@ public final class Synthesizer: Sendable {
     ///   - weights: the `weight` state dict of the `.pth` (float16 or float32 tensors).
     ///   - config: the 18 constructor arguments.
     ///   - version: selects the class with `hasPitch`; the architecture itself is read from the weights.
-    ///   - dtype: `.float32` (weights widened at load, as the reference's fp32 mode) or `.float16`.
+    ///   - dtype: `.float32` (weights widened at load, as the reference's fp32 mode), `.float16` or
+    ///     `.bfloat16` (with the float32 island described above).
     ///   - device: where to place the weights.
     /// - Throws: ``WeightError`` naming the first missing or mis-shaped key, or an unbuildable
     ///   configuration; ``TorchError`` if a weight cannot be moved or converted.
-    public init(
+    public convenience init(
         weights: StateDict, config: VoiceModelConfig, version: VoiceModelVersion, hasPitch: Bool,
         dtype: DType = .float32, device: Device = .cpu
+    ) throws {
+        try self.init(
+            weights: weights, config: config, version: version, hasPitch: hasPitch, dtype: dtype,
+            encoderDType: .float32, device: device)
+    }
+
+    /// As the public initialiser, with the encoder's dtype chosen (tests run it in the compute
+    /// dtype to show what the float32 island prevents).
+    init(
+        weights: StateDict, config: VoiceModelConfig, version: VoiceModelVersion, hasPitch: Bool,
+        dtype: DType, encoderDType: DType, device: Device
     ) throws {
         let reader = SynthesizerWeightReader(weights: weights, dtype: dtype, device: device)
         self.version = version
         self.hasPitch = hasPitch
         self.config = config
         self.dtype = dtype
+        self.encoderDType = encoderDType
         self.device = device
         speakerCount = try reader.shape("emb_g.weight", rank: 2)[0]
         speakerTable = try reader.tensor("emb_g.weight", shape: [speakerCount, config.ginChannels])
-        encoder = try TextEncoder(reader, config: config, hasPitch: hasPitch)
+        let encoderReader = SynthesizerWeightReader(weights: weights, dtype: encoderDType, device: device)
+        encoder = try TextEncoder(encoderReader, config: config, hasPitch: hasPitch)
         featureWidth = encoder.featureWidth
         flow = try ReverseFlow(reader, channels: config.interChannels, hidden: config.hiddenChannels, gin: config.ginChannels)
         decoder = try Decoder(reader, config: config, hasPitch: hasPitch)
@@ -106,15 +129,16 @@ public final class Synthesizer: Sendable {
             coarse = try pitch.to(dtype: .int64, device: device)
             f0 = try pitchHz.to(dtype: .float32, device: device)
         }
-        let x = try features.to(dtype: dtype, device: device)
+        // The encoder and the prior in encoderDType (the float32 island), the rest in dtype.
+        let x = try features.to(dtype: encoderDType, device: device)
         let g = try speakerTable.narrow(dim: 0, start: speaker, length: 1).unsqueeze(-1)  // [1, G, 1]
         let (mean, logScale) = try encoder(x, pitch: coarse)
         var prior = mean
         if case .random(let generator) = noise {
-            let eps = try Tensor.randn(mean.shape, dtype: dtype, device: device, generator: generator)
+            let eps = try Tensor.randn(mean.shape, dtype: encoderDType, device: device, generator: generator)
             prior = try mean + logScale.exp() * eps * Self.priorNoiseScale
         }
-        let z = try flow(prior, speaker: g)
+        let z = try flow(prior.to(dtype: dtype), speaker: g)
         let audio = try decoder(z, speaker: g, f0: f0, noise: noise, keep: keepFrames)
         return try audio.reshape([-1]).to(dtype: .float32)
     }
