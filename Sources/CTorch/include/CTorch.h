@@ -233,6 +233,10 @@ CTStatus ct_scaled_dot_product_attention(CTTensorRef q, CTTensorRef k, CTTensorR
 /// `bias` may be NULL. Arrays have one entry per spatial dimension (1 for conv1d, 2 for conv2d).
 CTStatus ct_conv1d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t stride,
                    int64_t padding, int64_t dilation, int64_t groups, CTTensorRef *out);
+/// Stride-1 float32 conv1d of one sequence ([1, C, T]) as tiled im2col + matrix products, `tile`
+/// output positions per product.
+CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t padding,
+                        int64_t dilation, int64_t tile, CTTensorRef *out);
 CTStatus ct_conv2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, const int64_t *stride,
                    const int64_t *padding, const int64_t *dilation, int64_t groups,
                    CTTensorRef *out);

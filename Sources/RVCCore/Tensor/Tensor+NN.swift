@@ -52,6 +52,16 @@ extension Tensor {
         }
     }
 
+    /// Stride-1 1-D convolution of one float32 CPU sequence [1, C, T] computed as tiled im2col and
+    /// matrix products of `tile` output positions: the same sums as
+    /// ``conv1d(weight:bias:stride:padding:dilation:groups:)`` in another order (float rounding
+    /// differs), faster for narrow channels over long sequences.
+    public func conv1dGEMM(weight: Tensor, bias: Tensor? = nil, padding: Int = 0, dilation: Int = 1, tile: Int = 4096) throws -> Tensor {
+        try Tensor.make("conv1d (GEMM) input \(shape) weight \(weight.shape)") {
+            ct_conv1d_gemm(handle, weight.handle, bias?.handle, Int64(padding), Int64(dilation), Int64(tile), $0)
+        }
+    }
+
     /// 2-D convolution of [N, C, H, W].
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1) throws -> Tensor {
         let s = [Int64(stride.0), Int64(stride.1)]
