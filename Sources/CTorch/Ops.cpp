@@ -248,6 +248,14 @@ CTStatus ct_div_scalar_(CTTensorRef t, double value) {
     })
 }
 
+CTStatus ct_gelu_(CTTensorRef t, bool tanh_approx) {
+    CT_GUARD({
+        if (t == nullptr) throw std::invalid_argument("t is NULL");
+        at::gelu_(t->tensor, tanh_approx ? "tanh" : "none");
+        return CT_OK;
+    })
+}
+
 CTStatus ct_gelu(CTTensorRef t, bool tanh_approx, CTTensorRef *out) {
     CT_GUARD({ return wrap(at::gelu(T(t), tanh_approx ? "tanh" : "none"), out); })
 }

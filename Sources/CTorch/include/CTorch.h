@@ -187,6 +187,8 @@ CTStatus ct_leaky_relu_(CTTensorRef t, double slope);
 CTStatus ct_div_scalar_(CTTensorRef t, double value);
 /// GELU with the tanh approximation when `tanh_approx`, else the exact erf form.
 CTStatus ct_gelu(CTTensorRef t, bool tanh_approx, CTTensorRef *out);
+/// In place: t = gelu(t).
+CTStatus ct_gelu_(CTTensorRef t, bool tanh_approx);
 /// clamp; has_min/has_max select which bounds apply.
 CTStatus ct_clamp(CTTensorRef t, bool has_min, double min, bool has_max, double max,
                   CTTensorRef *out);

@@ -78,8 +78,9 @@ public struct SyntheticVoice: Sendable {
     }
 }
 
-/// SplitMix64: a small, fast, seedable generator (Steele, Lea and Flood 2014).
-struct SplitMix64 {
+/// SplitMix64: a small, fast, seedable generator (Steele, Lea and Flood 2014); also the tests'
+/// source of reproducible data.
+struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) {

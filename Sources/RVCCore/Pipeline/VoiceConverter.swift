@@ -33,10 +33,11 @@ public final class VoiceConverter: Sendable {
     private static let logger = Logger(label: "rvc-nano.converter")
 
     /// Freed CPU tensor memory kept for reuse (``Torch/enableHostAllocationCache(limitBytes:)``),
-    /// set when a converter is loaded: about six 48 kHz decoder activations of a 15 s chunk, the
-    /// working set that is allocated again and again. Measured on 5 s of input, one thread: the
-    /// synthesizer took 24 % less time when freed blocks were reused instead of unmapped.
-    public static let hostCacheLimit = 768 << 20
+    /// set when a converter is loaded: about five 48 kHz decoder activations of a 15 s piece, the
+    /// working set that is allocated again and again (more only raises the peak memory of long
+    /// inputs). Measured on 5 s of input, one thread: the synthesizer took 24 % less time when freed
+    /// blocks were reused instead of unmapped.
+    public static let hostCacheLimit = 512 << 20
 
     /// Uses already built networks.
     /// - Parameter constants: padding and split lengths; nil (the default) follows HuBERT's dtype

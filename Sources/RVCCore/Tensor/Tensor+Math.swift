@@ -64,6 +64,11 @@ extension Tensor {
         try check("leaky_relu_", ct_leaky_relu_(handle, slope))
     }
 
+    /// Applies GELU (exact, or the tanh approximation) to this tensor in place.
+    public func geluInPlace(tanhApproximation: Bool = false) throws {
+        try check("gelu_", ct_gelu_(handle, tanhApproximation))
+    }
+
     /// Divides this tensor by `value` in place.
     public func divideInPlace(_ value: Double) throws {
         try check("div_", ct_div_scalar_(handle, value))

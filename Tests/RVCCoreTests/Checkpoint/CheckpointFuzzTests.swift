@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import RVCCore
+@testable import RVCCore
 
 /// Random byte mutations of the fixture files: every load must end in a value or a typed error,
 /// quickly, and never crash the process or read out of bounds.

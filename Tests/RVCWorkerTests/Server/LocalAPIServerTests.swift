@@ -48,9 +48,14 @@ import Testing
 
     @Test func jobsRunConcurrentlyUpToTheLimit() async throws {
         let running = Mutex((now: 0, peak: 0))
+        // Jobs hold until the queue has been inspected, so the snapshot does not depend on timing.
+        let released = Mutex(false)
         let api = try await LocalAPIHarness.start(concurrency: 2) { _ in
             running.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
-            try await Task.sleep(for: .milliseconds(400))
+            for _ in 0..<600 where !released.withLock({ $0 }) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .milliseconds(100))
             running.withLock { $0.now -= 1 }
             return "ok"
         }
@@ -63,6 +68,7 @@ import Testing
         let health = try await api.request("GET", "/health")
         #expect(health.json?["jobs"]?["inProgress"] == 2)
         #expect(health.json?["jobs"]?["inQueue"] == 3)
+        released.withLock { $0 = true }
         let results = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
             for id in ids {
                 group.addTask {
