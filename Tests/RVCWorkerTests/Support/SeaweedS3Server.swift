@@ -51,7 +51,7 @@ final class SeaweedS3Server: @unchecked Sendable {
     }
 
     /// Starts a server and waits (up to `timeout`) until it accepts a signed CreateBucket.
-    static func start(bucket: String = "rvc-test", timeout: Duration = .seconds(60)) async throws -> SeaweedS3Server {
+    static func start(bucket: String = "rvc-test", timeout: Duration = .seconds(240)) async throws -> SeaweedS3Server {
         let weed = try weedPath()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("rvc-seaweed-\(UUID().uuidString)")
