@@ -172,20 +172,10 @@ struct ConvertCommand: ParsableCommand {
 
     // MARK: Parsing
 
-    func parsedDevice() throws -> Device {
-        if device == "auto" { return .automatic }
-        guard let parsed = Device(device) else {
-            throw ValidationError("--device must be auto, cpu, cuda or cuda:N, got '\(device)'")
-        }
-        return parsed
-    }
+    func parsedDevice() throws -> Device { try DeviceArguments.device(device) }
 
     func parsedPrecision(for device: Device) throws -> ComputePrecision {
-        if precision == "auto" { return .automatic(for: device) }
-        guard let parsed = ComputePrecision(rawValue: precision) else {
-            throw ValidationError("--precision must be auto, fp32, fp16 or bf16, got '\(precision)'")
-        }
-        return parsed
+        try DeviceArguments.precision(precision, for: device)
     }
 
     func parsedFormat() throws -> AudioFormat {

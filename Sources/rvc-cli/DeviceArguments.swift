@@ -5,7 +5,7 @@ import RVCCore
 enum DeviceArguments {
     /// `auto` (CUDA device 0 when available, else the CPU), `cpu`, `cuda` or `cuda:N`.
     static func device(_ text: String) throws -> Device {
-        if text == "auto" { return Torch.isCUDAAvailable ? .cuda(0) : .cpu }
+        if text == "auto" { return .automatic }
         guard let parsed = Device(text) else {
             throw ValidationError("--device must be auto, cpu, cuda or cuda:N, got '\(text)'")
         }

@@ -26,25 +26,12 @@ struct EngineOptions: ParsableArguments {
         _ = try parsedDevice()
     }
 
-    func parsedDevice() throws -> Device {
-        if device == "auto" { return .automatic }
-        guard let parsed = Device(device) else {
-            throw ValidationError("--device must be auto, cpu, cuda or cuda:N, got '\(device)'")
-        }
-        return parsed
-    }
+    func parsedDevice() throws -> Device { try DeviceArguments.device(device) }
 
     /// The job runner for this process, with its engine loaded and warmed up.
     func makeRunner(environment: [String: String]) async throws -> JobRunner {
         let device = try parsedDevice()
-        let precision: ComputePrecision
-        if self.precision == "auto" {
-            precision = .automatic(for: device)
-        } else if let parsed = ComputePrecision(rawValue: self.precision) {
-            precision = parsed
-        } else {
-            throw ValidationError("--precision must be auto, fp32, fp16 or bf16, got '\(self.precision)'")
-        }
+        let precision = try DeviceArguments.precision(self.precision, for: device)
         let assets = AssetLocations(environment: environment)
         let hubertURL = hubert.map { URL(fileURLWithPath: $0) } ?? assets.hubert
         let rmvpeURL = rmvpe.map { URL(fileURLWithPath: $0) } ?? assets.rmvpe
