@@ -46,20 +46,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Speaker id of multi-speaker models.")
     var speaker: Int = 0
 
-    @Option(help: "HuBERT checkpoint (default: hubert_base.pt in $RVC_ASSETS).")
-    var hubert: String?
-
-    @Option(help: "RMVPE checkpoint (default: rmvpe.pt in $RVC_ASSETS).")
-    var rmvpe: String?
-
-    @Option(help: "auto, cpu, cuda or cuda:N.")
-    var device: String = "auto"
-
-    @Option(help: "auto, fp32, fp16 or bf16 (auto: fp32 on CPU, fp16 on CUDA).")
-    var precision: String = "auto"
-
-    @Flag(name: .customLong("cudnn-benchmark"), help: "Let cuDNN time its convolution algorithms per input shape (CUDA; pays off when lengths repeat).")
-    var cuDNNBenchmark = false
+    @OptionGroup var engine: EngineOptions
 
     @Option(help: "Seed for the synthesizer's noise.")
     var seed: UInt64?
@@ -96,8 +83,6 @@ struct ConvertCommand: ParsableCommand {
             throw ValidationError("--rms-mix-rate must be within 0...1, got \(rmsMixRate)")
         }
         guard speaker >= 0 else { throw ValidationError("--speaker must be 0 or more, got \(speaker)") }
-        _ = try parsedDevice()
-        _ = try parsedPrecision(for: .cpu)
         _ = try parsedFormat()
         _ = try parsedSampleRate()
         _ = try parsedBitrate()
@@ -106,8 +91,8 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let started = clock.now
-        let device = try parsedDevice()
-        let precision = try parsedPrecision(for: device)
+        let device = try engine.parsedDevice()
+        let precision = try engine.parsedPrecision(for: device)
         let format = try parsedFormat()
         let assets = AssetLocations()
         let inputURL = URL(fileURLWithPath: input)
@@ -119,10 +104,10 @@ struct ConvertCommand: ParsableCommand {
         let decodeSeconds = seconds(since: started, clock)
 
         let loadStart = clock.now
-        if device.isCUDA { Torch.cuDNNBenchmark = cuDNNBenchmark }
+        if device.isCUDA { Torch.cuDNNBenchmark = engine.cuDNNBenchmark }
         let converter = try VoiceConverter.load(
-            hubert: hubert.map { URL(fileURLWithPath: $0) } ?? assets.hubert,
-            rmvpe: rmvpe.map { URL(fileURLWithPath: $0) } ?? assets.rmvpe,
+            hubert: engine.hubert.map { URL(fileURLWithPath: $0) } ?? assets.hubert,
+            rmvpe: engine.rmvpe.map { URL(fileURLWithPath: $0) } ?? assets.rmvpe,
             device: device, precision: precision)
         let voice = try VoiceModel.load(
             model: URL(fileURLWithPath: model), index: index.map { URL(fileURLWithPath: $0) },
@@ -171,12 +156,6 @@ struct ConvertCommand: ParsableCommand {
     }
 
     // MARK: Parsing
-
-    func parsedDevice() throws -> Device { try DeviceArguments.device(device) }
-
-    func parsedPrecision(for device: Device) throws -> ComputePrecision {
-        try DeviceArguments.precision(precision, for: device)
-    }
 
     func parsedFormat() throws -> AudioFormat {
         if let format {

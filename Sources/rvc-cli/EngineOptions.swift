@@ -4,8 +4,8 @@ import Logging
 import RVCCore
 import RVCWorker
 
-/// Options shared by `rvc worker` and `rvc serve`: where the shared networks are and which device
-/// runs the conversion.
+/// Options shared by `rvc convert`, `rvc worker` and `rvc serve`: where the shared networks are and
+/// which device runs the conversion.
 struct EngineOptions: ParsableArguments {
     @Option(help: "HuBERT checkpoint (default: hubert_base.pt in $RVC_ASSETS).")
     var hubert: String?
@@ -23,15 +23,19 @@ struct EngineOptions: ParsableArguments {
     var cuDNNBenchmark = false
 
     func validate() throws {
-        _ = try parsedDevice()
+        _ = try parsedPrecision(for: try parsedDevice())
     }
 
     func parsedDevice() throws -> Device { try DeviceArguments.device(device) }
 
+    func parsedPrecision(for device: Device) throws -> ComputePrecision {
+        try DeviceArguments.precision(precision, for: device)
+    }
+
     /// The job runner for this process, with its engine loaded and warmed up.
     func makeRunner(environment: [String: String]) async throws -> JobRunner {
         let device = try parsedDevice()
-        let precision = try DeviceArguments.precision(self.precision, for: device)
+        let precision = try parsedPrecision(for: device)
         let assets = AssetLocations(environment: environment)
         let hubertURL = hubert.map { URL(fileURLWithPath: $0) } ?? assets.hubert
         let rmvpeURL = rmvpe.map { URL(fileURLWithPath: $0) } ?? assets.rmvpe
