@@ -239,6 +239,16 @@ CTStatus ct_conv1d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t 
 /// output positions per product.
 CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t padding,
                         int64_t dilation, int64_t tile, CTTensorRef *out);
+/// The frequency-domain weights for ct_conv1d_dft: float32 [F, 2O, 2C] with F = block/2 + 1, per
+/// bin the real form [[Re, −Im], [Im, Re]] of the conjugate DFT of each [O, C] kernel pair over
+/// `block` points (a power of two longer than the kernel).
+CTStatus ct_conv1d_dft_prepare(CTTensorRef weight, int64_t block, CTTensorRef *out);
+/// Stride-1 float32 conv1d of one sequence ([1, C, T]) by overlap-save over `block`-point DFTs done
+/// as matrix products, `tile_blocks` blocks per product; `spectrum` from ct_conv1d_dft_prepare,
+/// `kernel` the original kernel length. Dilation runs each interleaved phase separately.
+CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, int64_t kernel,
+                       int64_t padding, int64_t dilation, int64_t block, int64_t tile_blocks,
+                       CTTensorRef *out);
 CTStatus ct_conv2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, const int64_t *stride,
                    const int64_t *padding, const int64_t *dilation, int64_t groups,
                    CTTensorRef *out);

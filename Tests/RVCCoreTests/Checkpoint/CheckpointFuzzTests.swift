@@ -83,7 +83,7 @@ struct CheckpointFuzzTests {
             }
             let elapsed = ContinuousClock.now - start
             slowest = max(slowest, elapsed)
-            #expect(elapsed < .seconds(2), "one load took \(elapsed)")
+            #expect(elapsed < .seconds(10), "one load took \(elapsed)")
         }
         #expect(outcomes.loaded + outcomes.refused == target.iterations)
         #expect(outcomes.refused > 0)

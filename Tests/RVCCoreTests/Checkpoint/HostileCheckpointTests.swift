@@ -231,7 +231,7 @@ struct HostileCheckpointTests {
         let url = try loadPickle(program, dir, "shared.pt")
         let start = ContinuousClock.now
         let root = try TorchCheckpoint.load(url).root
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(10))  // exponential expansion would never finish
         #expect(root.elements?.count == 2)
     }
 

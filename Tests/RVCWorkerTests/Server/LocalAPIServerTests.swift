@@ -33,8 +33,14 @@ import Testing
     }
 
     @Test func runsyncWaitsForTheResultOrReportsProgress() async throws {
+        // The slow job holds until its runsync has answered, so the answer does not depend on timing.
+        let released = Mutex(false)
         let api = try await LocalAPIHarness.start { job in
-            if job["input"]?["slow"] == true { try await Task.sleep(for: .seconds(3)) }
+            if job["input"]?["slow"] == true {
+                for _ in 0..<600 where !released.withLock({ $0 }) {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
             return .object(["result": "failure", "error": "bad thing", "error_code": "X"])
         }
         defer { api.stop() }
@@ -43,6 +49,7 @@ import Testing
         #expect(done.json?["error"] == "bad thing")
         #expect(done.json?["output"]?["error_code"] == "X")
         let slow = try await api.request("POST", "/runsync?wait=1000", body: #"{"input": {"slow": true}}"#)
+        released.withLock { $0 = true }
         #expect(slow.json?["status"] == "IN_PROGRESS")
     }
 

@@ -5,17 +5,41 @@ struct Conv1dLayer: Sendable {
     let stride: Int
     let padding: Int
     let dilation: Int
-    /// Long float32 CPU sequences through a narrow layer run as tiled matrix products
-    /// (``Tensor/conv1dGEMM(weight:bias:padding:dilation:tile:)``), which LibTorch's direct kernels
-    /// leave memory-bound. Measured on the v2 48 kHz decoder shapes (15 s, 2 threads): 32 channels
-    /// k 3 0.19 → 0.10 s, k 11 0.31 → 0.25 s; 64 channels k 3 0.23 → 0.14 s; 128 channels k 3
-    /// 0.23 → 0.18 s; 128 channels k 11 and 256 channels: no gain, so they stay direct.
-    let matrixForm: Bool
+    /// How long float32 CPU sequences are computed; shorter ones and other devices always use
+    /// LibTorch's direct kernels.
+    enum Form: Sendable {
+        /// LibTorch's (oneDNN's) direct convolution.
+        case direct
+        /// Tiled im2col and matrix products (``Tensor/conv1dGEMM(weight:bias:padding:dilation:tile:)``),
+        /// for narrow layers that the direct kernels leave memory-bound.
+        case matrix
+        /// Overlap-save over `block`-point DFTs done as matrix products
+        /// (``Tensor/conv1dDFT(spectrum:bias:kernel:padding:dilation:block:tileBlocks:)``), for the
+        /// wide kernels; `spectrum` is the weight's, prepared at load.
+        case spectral(spectrum: Tensor, block: Int)
+    }
+
+    /// Chosen at load from the shape. Measured on the v2 48 kHz decoder shapes (15 s, 2 threads):
+    /// the matrix form: 32 channels k 3 0.19 → 0.10 s, 64 channels k 3 0.23 → 0.14 s, 128 channels
+    /// k 3 0.23 → 0.18 s; the spectral form: 128 channels k 11 about 2× faster than direct, k 7
+    /// 1.1–1.3×, 32 and 64 channels k 11 1.2–2×. 256 channels stay direct (their spectra would
+    /// take 35 MB per layer for little gain).
+    let form: Form
 
     /// Output positions per matrix product: the tile that measured fastest (1024) for every shape.
     static let matrixTile = 1024
     /// Shorter sequences stay on the direct path (the tiling does not pay for itself).
     static let matrixMinimumLength = 4 * matrixTile
+    /// Blocks per product in the spectral form (64 measured fastest on 32–128 channels).
+    static let spectralTileBlocks = 64
+
+    /// The spectral block for a kernel: the power of two at least 4·(k − 1), so that about three
+    /// quarters of each block's outputs are valid (32 for k 7, 64 for k 11).
+    static func spectralBlock(kernel: Int) -> Int {
+        var block = 4
+        while block < 4 * (kernel - 1) { block *= 2 }
+        return block
+    }
 
     /// Loads `prefix.weight` [out, in, k] (or the weight-normed pair) and `prefix.bias` [out].
     init(
@@ -30,13 +54,29 @@ struct Conv1dLayer: Sendable {
         self.stride = stride
         self.padding = padding
         self.dilation = dilation
-        matrixForm = stride == 1 && weight.dtype == .float32 && weight.device == .cpu
-            && (inChannels <= 64 || kernel <= 3)
+        let cpuFloat = stride == 1 && weight.dtype == .float32 && weight.device == .cpu
+        if cpuFloat, kernel >= 7, inChannels <= 128 {
+            let block = Self.spectralBlock(kernel: kernel)
+            form = .spectral(spectrum: try weight.conv1dDFTSpectrum(block: block), block: block)
+        } else if cpuFloat, inChannels <= 64 || kernel <= 3 {
+            form = .matrix
+        } else {
+            form = .direct
+        }
     }
 
     func callAsFunction(_ x: Tensor) throws -> Tensor {
-        if matrixForm, x.size(0) == 1, x.size(2) >= Self.matrixMinimumLength, x.dtype == .float32 {
-            return try x.conv1dGEMM(weight: weight, bias: bias, padding: padding, dilation: dilation, tile: Self.matrixTile)
+        if x.size(0) == 1, x.size(2) >= Self.matrixMinimumLength, x.dtype == .float32, x.device == .cpu {
+            switch form {
+            case .direct:
+                break
+            case .matrix:
+                return try x.conv1dGEMM(weight: weight, bias: bias, padding: padding, dilation: dilation, tile: Self.matrixTile)
+            case .spectral(let spectrum, let block):
+                return try x.conv1dDFT(
+                    spectrum: spectrum, bias: bias, kernel: weight.size(2), padding: padding, dilation: dilation,
+                    block: block, tileBlocks: Self.spectralTileBlocks)
+            }
         }
         return try x.conv1d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
     }
