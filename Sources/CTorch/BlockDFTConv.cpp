@@ -103,11 +103,13 @@ CTStatus ct_conv1d_dft_prepare(CTTensorRef weight, int64_t block, CTTensorRef *o
     })
 }
 
-CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, int64_t kernel,
-                       int64_t padding, int64_t dilation, int64_t block, int64_t tile_blocks,
-                       CTTensorRef *out) {
+CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, CTTensorRef residual,
+                       int64_t kernel, int64_t padding, int64_t dilation, int64_t block,
+                       int64_t tile_blocks, int32_t leaky, double slope, CTTensorRef *out) {
     CT_GUARD({
-        const at::Tensor input = T(x).contiguous();
+        // Time steps must be adjacent; channels may lie further apart (a cropped view).
+        const at::Tensor input = T(x).dim() == 3 && T(x).stride(2) == 1 && T(x).stride(1) >= T(x).size(2)
+            ? T(x) : T(x).contiguous();
         const at::Tensor &spec = T(spectrum);
         TORCH_CHECK(input.dim() == 3 && input.size(0) == 1 && input.scalar_type() == at::kFloat &&
                         input.is_cpu(),
@@ -133,7 +135,10 @@ CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, in
         const at::TensorOptions options = input.options();
         const at::Tensor forward = forward_matrix(block, options);
         const at::Tensor inverse = inverse_matrix(block, valid, options);
-        at::Tensor y = at::empty({1, o, outLength}, options);
+        const ConvFusion fusion(residual, leaky, slope);
+        at::Tensor y = fusion.output(o, outLength, options, "conv1d_dft");
+        TORCH_CHECK(!accumulate_aliases(fusion, input), "conv1d_dft: the residual cannot share the input's memory");
+        const bool accumulate = fusion.residual.has_value();
 
         // Work items (phase, first block, blocks), ordered tile-major so phases of one stretch of
         // input follow each other.
@@ -149,6 +154,7 @@ CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, in
             }
         }
         const float *xp = input.data_ptr<float>();
+        const int64_t channelStride = input.stride(1);
         float *yp = y.data_ptr<float>();
         const float *bp = biasTensor ? biasTensor->data_ptr<float>() : nullptr;
         at::parallel_for(0, static_cast<int64_t>(items.size()), 1, [&](int64_t begin, int64_t end) {
@@ -162,7 +168,7 @@ CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, in
                 const int64_t positions = (outLength - p + dilation - 1) / dilation;
                 float *g = gathered.data_ptr<float>();
                 for (int64_t ci = 0; ci < c; ++ci) {
-                    const float *xc = xp + ci * length;
+                    const float *xc = xp + ci * channelStride;
                     for (int64_t b = 0; b < nb; ++b) {
                         float *row = g + (ci * nb + b) * block;
                         // Input index of the block's first sample.
@@ -171,12 +177,12 @@ CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, in
                             const int64_t lo = std::min(block, std::max<int64_t>(0, -start));
                             const int64_t hi = std::max(lo, std::min(block, length - start));
                             if (lo > 0) std::memset(row, 0, sizeof(float) * lo);
-                            if (hi > lo) std::memcpy(row + lo, xc + start + lo, sizeof(float) * (hi - lo));
+                            if (hi > lo) fusion.load(row + lo, xc + start + lo, hi - lo);
                             if (block > hi) std::memset(row + hi, 0, sizeof(float) * (block - hi));
                         } else {
                             for (int64_t n = 0; n < block; ++n) {
                                 const int64_t t = start + n * dilation;
-                                row[n] = (t >= 0 && t < length) ? xc[t] : 0.0f;
+                                row[n] = (t >= 0 && t < length) ? fusion.load(xc[t]) : 0.0f;
                             }
                         }
                     }
@@ -197,7 +203,11 @@ CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, in
                         const int64_t n = std::min(valid, positions - first);
                         const float *src = r + (oi * nb + b) * valid;
                         float *dst = yo + p + first * dilation;
-                        for (int64_t t = 0; t < n; ++t) dst[t * dilation] = src[t] + shift;
+                        if (accumulate) {
+                            for (int64_t t = 0; t < n; ++t) dst[t * dilation] = (src[t] + shift) + dst[t * dilation];
+                        } else {
+                            for (int64_t t = 0; t < n; ++t) dst[t * dilation] = src[t] + shift;
+                        }
                     }
                 }
             }

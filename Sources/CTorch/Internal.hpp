@@ -3,6 +3,7 @@
 
 #include <ATen/ATen.h>
 #include <c10/util/Exception.h>
+#include <cstring>
 #include <exception>
 #include <new>
 #include <string>
@@ -42,6 +43,49 @@ inline at::IntArrayRef ints(const int64_t *values, int32_t count) {
     if (count < 0 || (count > 0 && values == nullptr))
         throw std::invalid_argument("an integer array argument is NULL or has a negative length");
     return at::IntArrayRef(values, static_cast<size_t>(count));
+}
+
+/// The fusions the stride-1 conv1d forms offer (see ct_conv1d_gemm): leaky_relu on the input as
+/// LibTorch's CPU kernel computes it (`v > 0 ? v : v · slope` in float), and a residual the
+/// result is accumulated into.
+struct ConvFusion {
+    bool leaky = false;
+    float slope = 0;
+    c10::optional<at::Tensor> residual;
+
+    ConvFusion(CTTensorRef residual_ref, int32_t leaky_flag, double slope_value)
+        : leaky(leaky_flag != 0), slope(static_cast<float>(slope_value)) {
+        if (residual_ref != nullptr) residual = T(residual_ref);
+    }
+
+    /// Copies `n` input values, through leaky_relu when asked.
+    void load(float *dst, const float *src, int64_t n) const {
+        if (!leaky) {
+            std::memcpy(dst, src, sizeof(float) * static_cast<size_t>(n));
+            return;
+        }
+        for (int64_t i = 0; i < n; ++i) dst[i] = src[i] > 0.0f ? src[i] : src[i] * slope;
+    }
+
+    /// One input value, through leaky_relu when asked.
+    float load(float v) const { return leaky && !(v > 0.0f) ? v * slope : v; }
+
+    /// The output tensor: the residual (checked to be [1, O, T]) or a new one.
+    at::Tensor output(int64_t o, int64_t length, const at::TensorOptions &options, const char *op) const {
+        if (!residual) return at::empty({1, o, length}, options);
+        const at::Tensor &r = *residual;
+        TORCH_CHECK(r.dim() == 3 && r.size(0) == 1 && r.size(1) == o && r.size(2) == length &&
+                        r.is_contiguous() && r.scalar_type() == at::kFloat && r.is_cpu(),
+                    op, ": the residual must be a contiguous float32 CPU tensor [1, ", o, ", ",
+                    length, "], not ", r.sizes());
+        return r;
+    }
+};
+
+/// True when the fusion's residual shares memory with `input` (the result would overwrite values
+/// still to be read).
+inline bool accumulate_aliases(const ConvFusion &fusion, const at::Tensor &input) {
+    return fusion.residual && fusion.residual->storage().is_alias_of(input.storage());
 }
 
 } // namespace ctorch

@@ -3,7 +3,9 @@
 
 #include <ATen/Parallel.h>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <vector>
 
 using namespace ctorch;
 
@@ -414,10 +416,13 @@ CTStatus ct_conv1d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t 
 // channel and tap) and multiplies it by the [O, C·k] weight straight into the output. For the
 // narrow decoder stages (32–64 channels over millions of samples) this keeps the multiply units
 // busy where the direct kernels mostly wait on memory.
-CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t padding,
-                        int64_t dilation, int64_t tile, CTTensorRef *out) {
+CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, CTTensorRef residual,
+                        int64_t padding, int64_t dilation, int64_t tile, int32_t leaky,
+                        double slope, CTTensorRef *out) {
     CT_GUARD({
-        const at::Tensor input = T(x).contiguous();
+        // Time steps must be adjacent; channels may lie further apart (a cropped view).
+        const at::Tensor input = T(x).dim() == 3 && T(x).stride(2) == 1 && T(x).stride(1) >= T(x).size(2)
+            ? T(x) : T(x).contiguous();
         const at::Tensor w = T(weight).contiguous();
         TORCH_CHECK(input.dim() == 3 && input.size(0) == 1 && w.dim() == 3 && input.size(1) == w.size(1),
                     "conv1d_gemm expects input [1, C, T] and weight [O, C, k]");
@@ -428,13 +433,25 @@ CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int
         const int64_t span = (k - 1) * dilation + 1;
         const int64_t outLength = length + 2 * padding - span + 1;
         TORCH_CHECK(outLength > 0, "conv1d_gemm: input shorter than the kernel span");
-        at::Tensor y = at::empty({1, o, outLength}, input.options());
+        const ConvFusion fusion(residual, leaky, slope);
+        c10::optional<at::Tensor> biasTensor;
+        if (bias) {
+            biasTensor = T(bias).contiguous();
+            TORCH_CHECK(biasTensor->numel() == o && biasTensor->scalar_type() == at::kFloat,
+                        "conv1d_gemm: bias must be float32 [", o, "]");
+        }
+        at::Tensor y = fusion.output(o, outLength, input.options(), "conv1d_gemm");
+        TORCH_CHECK(!accumulate_aliases(fusion, input), "conv1d_gemm: the residual cannot share the input's memory");
         const at::Tensor w2 = w.view({o, c * k});  // row c·k + j: channel c, tap j
         const float *xp = input.data_ptr<float>();
+        const int64_t channelStride = input.stride(1);
+        const float *bp = biasTensor ? biasTensor->data_ptr<float>() : nullptr;
         const int64_t tiles = (outLength + tile - 1) / tile;
         at::Tensor y2 = y.view({o, outLength});
+        float *yp = y.data_ptr<float>();
         at::parallel_for(0, tiles, 1, [&](int64_t begin, int64_t end) {
             at::Tensor col = at::empty({c * k, tile}, input.options());
+            at::Tensor scratch = fusion.residual ? at::empty({o, tile}, input.options()) : at::Tensor();
             float *cp = col.data_ptr<float>();
             for (int64_t ti = begin; ti < end; ++ti) {
                 const int64_t t0 = ti * tile;
@@ -446,15 +463,35 @@ CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int
                         const int64_t lo = std::min(n, std::max<int64_t>(0, -src));
                         const int64_t hi = std::max(lo, std::min(n, length - src));
                         if (lo > 0) std::memset(row, 0, sizeof(float) * lo);
-                        if (hi > lo) std::memcpy(row + lo, xp + ci * length + src + lo, sizeof(float) * (hi - lo));
+                        if (hi > lo) fusion.load(row + lo, xp + ci * channelStride + src + lo, hi - lo);
                         if (n > hi) std::memset(row + hi, 0, sizeof(float) * (n - hi));
                     }
                 }
                 at::Tensor target = y2.narrow(1, t0, n);
+                if (!fusion.residual) {
+                    at::mm_out(target, w2, col.narrow(1, 0, n));
+                    continue;
+                }
+                // The residual's tile is set aside, the product lands where the unfused form puts
+                // it (the same matrix layout, so the same rounding), and the sum is formed in the
+                // unfused order: (product + bias) + residual.
+                float *saved = scratch.data_ptr<float>();
+                for (int64_t oi = 0; oi < o; ++oi)
+                    std::memcpy(saved + oi * tile, yp + oi * outLength + t0, sizeof(float) * n);
                 at::mm_out(target, w2, col.narrow(1, 0, n));
+                for (int64_t oi = 0; oi < o; ++oi) {
+                    float *dst = yp + oi * outLength + t0;
+                    const float *residualRow = saved + oi * tile;
+                    if (bp) {
+                        const float shift = bp[oi];
+                        for (int64_t t = 0; t < n; ++t) dst[t] = (dst[t] + shift) + residualRow[t];
+                    } else {
+                        for (int64_t t = 0; t < n; ++t) dst[t] = dst[t] + residualRow[t];
+                    }
+                }
             }
         });
-        if (bias) y.add_(T(bias).view({1, o, 1}));
+        if (bias && !fusion.residual) y.add_(biasTensor->view({1, o, 1}));
         return wrap(y, out);
     })
 }
@@ -488,6 +525,45 @@ CTStatus ct_conv_transpose2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias
                                          ints(padding, 2), ints(output_padding, 2), groups,
                                          ints(dilation, 2)),
                     out);
+    })
+}
+
+// One group per channel (fairseq's Fp32GroupNorm(C, C) in HuBERT's first block), in place, so
+// a 41 s segment's 512 × 131 k activation is not held twice. Each channel row is read twice for
+// its moments and once more to normalise, all in double (a row with a large offset keeps its
+// digits); rows are independent, so threads split them.
+CTStatus ct_channel_norm_(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, double eps) {
+    CT_GUARD({
+        const at::Tensor &t = T(x);
+        TORCH_CHECK(t.dim() == 3 && t.is_contiguous() && t.scalar_type() == at::kFloat &&
+                        t.is_cpu(),
+                    "channel_norm_ expects a contiguous float32 CPU tensor [N, C, L]");
+        const int64_t c = t.size(1), length = t.size(2), rows = t.size(0) * c;
+        TORCH_CHECK(length > 0, "channel_norm_: empty rows");
+        const at::Tensor w = T(weight).contiguous(), b = T(bias).contiguous();
+        TORCH_CHECK(w.numel() == c && b.numel() == c && w.scalar_type() == at::kFloat &&
+                        b.scalar_type() == at::kFloat,
+                    "channel_norm_: weight and bias must be float32 [", c, "]");
+        float *data = t.data_ptr<float>();
+        const float *wp = w.data_ptr<float>(), *bp = b.data_ptr<float>();
+        at::parallel_for(0, rows, 1, [&](int64_t begin, int64_t end) {
+            for (int64_t r = begin; r < end; ++r) {
+                float *row = data + r * length;
+                double sum = 0;
+                for (int64_t i = 0; i < length; ++i) sum += row[i];
+                const double mean = sum / static_cast<double>(length);
+                double squares = 0;
+                for (int64_t i = 0; i < length; ++i) {
+                    const double d = row[i] - mean;
+                    squares += d * d;
+                }
+                const double scale = wp[r % c] / std::sqrt(squares / static_cast<double>(length) + eps);
+                const double shift = bp[r % c];
+                for (int64_t i = 0; i < length; ++i)
+                    row[i] = static_cast<float>((row[i] - mean) * scale + shift);
+            }
+        });
+        return CT_OK;
     })
 }
 

@@ -80,6 +80,10 @@ bool ct_cudnn_benchmark(void);
 /// instead of returning them to the system (repeated page faults on every large activation).
 /// Installs the caching allocator on first call; later calls change the limit (0 frees the cache).
 CTStatus ct_enable_host_cache(int64_t limit_bytes);
+/// Frees every block the host cache holds (no-op when it is not installed); the limit stays.
+CTStatus ct_trim_host_cache(void);
+/// Bytes of freed blocks the host cache holds now (0 when it is not installed).
+int64_t ct_host_cache_bytes(void);
 
 /// Enters inference mode (no autograd bookkeeping) for the current thread until ct_guard_free.
 CTStatus ct_inference_guard_new(CTGuardRef *out);
@@ -235,10 +239,16 @@ CTStatus ct_scaled_dot_product_attention(CTTensorRef q, CTTensorRef k, CTTensorR
 /// `bias` may be NULL. Arrays have one entry per spatial dimension (1 for conv1d, 2 for conv2d).
 CTStatus ct_conv1d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t stride,
                    int64_t padding, int64_t dilation, int64_t groups, CTTensorRef *out);
+/// How the stride-1 conv1d forms below may fuse their neighbours: with `leaky` non-zero the input
+/// is read through leaky_relu(·, slope) (exactly as LibTorch computes it); with `residual`
+/// (contiguous float32 [1, O, T_out]) the result (conv + bias) + residual is written into
+/// `residual` itself and returned, instead of into a new tensor. Either gives bit-for-bit the
+/// unfused sequence of operations.
 /// Stride-1 float32 conv1d of one sequence ([1, C, T]) as tiled im2col + matrix products, `tile`
 /// output positions per product.
-CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t padding,
-                        int64_t dilation, int64_t tile, CTTensorRef *out);
+CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, CTTensorRef residual,
+                        int64_t padding, int64_t dilation, int64_t tile, int32_t leaky,
+                        double slope, CTTensorRef *out);
 /// The frequency-domain weights for ct_conv1d_dft: float32 [F, 2O, 2C] with F = block/2 + 1, per
 /// bin the real form [[Re, −Im], [Im, Re]] of the conjugate DFT of each [O, C] kernel pair over
 /// `block` points (a power of two longer than the kernel).
@@ -246,9 +256,10 @@ CTStatus ct_conv1d_dft_prepare(CTTensorRef weight, int64_t block, CTTensorRef *o
 /// Stride-1 float32 conv1d of one sequence ([1, C, T]) by overlap-save over `block`-point DFTs done
 /// as matrix products, `tile_blocks` blocks per product; `spectrum` from ct_conv1d_dft_prepare,
 /// `kernel` the original kernel length. Dilation runs each interleaved phase separately.
-CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, int64_t kernel,
-                       int64_t padding, int64_t dilation, int64_t block, int64_t tile_blocks,
-                       CTTensorRef *out);
+/// Fuses leaky_relu and a residual as ct_conv1d_gemm does.
+CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, CTTensorRef residual,
+                       int64_t kernel, int64_t padding, int64_t dilation, int64_t block,
+                       int64_t tile_blocks, int32_t leaky, double slope, CTTensorRef *out);
 CTStatus ct_conv2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, const int64_t *stride,
                    const int64_t *padding, const int64_t *dilation, int64_t groups,
                    CTTensorRef *out);
@@ -262,6 +273,10 @@ CTStatus ct_conv_transpose2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias
 /// Layer norm over the trailing `ndim` dimensions given by `normalized_shape`; weight/bias may be NULL.
 CTStatus ct_layer_norm(CTTensorRef x, const int64_t *normalized_shape, int32_t ndim,
                        CTTensorRef weight, CTTensorRef bias, double eps, CTTensorRef *out);
+/// GroupNorm with one group per channel, in place, on a contiguous float32 CPU [N, C, L]:
+/// per (n, c) the mean and biased variance over L (accumulated in double), then
+/// (x − mean) / sqrt(var + eps) · weight[c] + bias[c]. `weight`/`bias` are float32 [C].
+CTStatus ct_channel_norm_(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, double eps);
 CTStatus ct_group_norm(CTTensorRef x, int64_t groups, CTTensorRef weight, CTTensorRef bias,
                        double eps, CTTensorRef *out);
 /// Inference batch norm with running statistics; weight/bias may be NULL.

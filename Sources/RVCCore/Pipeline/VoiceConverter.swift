@@ -141,6 +141,10 @@ public final class VoiceConverter: Sendable {
 
         for (i, segment) in segments.enumerated() {
             progress?(ConversionProgress(segment: i, segmentCount: segments.count))
+            // The cache holds the previous stage's block sizes (RMVPE's, or the last segment's
+            // decoder's), which HuBERT does not ask for: giving them back keeps them off the peak,
+            // which comes with HuBERT's first block (a 180 s input peaked 0.5 GB higher).
+            try Torch.trimHostAllocationCache()
             try Torch.inferenceMode {
                 let audio = try Tensor(Array(prepared.padded[segment.audio]))
                 let features = try hubert.extractFeatures(audio: audio, version: voice.version).unsqueeze(0)

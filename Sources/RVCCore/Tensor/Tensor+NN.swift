@@ -56,9 +56,20 @@ extension Tensor {
     /// matrix products of `tile` output positions: the same sums as
     /// ``conv1d(weight:bias:stride:padding:dilation:groups:)`` in another order (float rounding
     /// differs), faster for narrow channels over long sequences.
-    public func conv1dGEMM(weight: Tensor, bias: Tensor? = nil, padding: Int = 0, dilation: Int = 1, tile: Int = 4096) throws -> Tensor {
+    ///
+    /// Two neighbours can be fused, each giving exactly what the separate operation would:
+    /// - `inputLeakySlope`: the input is read through `leakyRelu(_:)` with this slope.
+    /// - `residual`: (convolution + bias) + residual is written into `residual` (a contiguous
+    ///   float32 [1, O, T_out] that shares no memory with the input), which is returned; no new
+    ///   output tensor is allocated.
+    public func conv1dGEMM(
+        weight: Tensor, bias: Tensor? = nil, padding: Int = 0, dilation: Int = 1, tile: Int = 4096,
+        inputLeakySlope: Double? = nil, accumulatingInto residual: Tensor? = nil
+    ) throws -> Tensor {
         try Tensor.make("conv1d (GEMM) input \(shape) weight \(weight.shape)") {
-            ct_conv1d_gemm(handle, weight.handle, bias?.handle, Int64(padding), Int64(dilation), Int64(tile), $0)
+            ct_conv1d_gemm(
+                handle, weight.handle, bias?.handle, residual?.handle, Int64(padding), Int64(dilation), Int64(tile),
+                inputLeakySlope == nil ? 0 : 1, inputLeakySlope ?? 0, $0)
         }
     }
 
@@ -76,9 +87,16 @@ extension Tensor {
     /// result as ``conv1d(weight:bias:stride:padding:dilation:groups:)`` up to float rounding
     /// (about 1e-6 of the output's peak), with about 2C instead of k·C multiply-adds per output.
     /// `spectrum` comes from ``conv1dDFTSpectrum(block:)`` on the weight; `kernel` is its length.
-    public func conv1dDFT(spectrum: Tensor, bias: Tensor? = nil, kernel: Int, padding: Int = 0, dilation: Int = 1, block: Int, tileBlocks: Int = 64) throws -> Tensor {
+    /// `inputLeakySlope` and `residual` fuse the neighbouring operations as in
+    /// ``conv1dGEMM(weight:bias:padding:dilation:tile:inputLeakySlope:accumulatingInto:)``.
+    public func conv1dDFT(
+        spectrum: Tensor, bias: Tensor? = nil, kernel: Int, padding: Int = 0, dilation: Int = 1, block: Int,
+        tileBlocks: Int = 64, inputLeakySlope: Double? = nil, accumulatingInto residual: Tensor? = nil
+    ) throws -> Tensor {
         try Tensor.make("conv1d (DFT) input \(shape) spectrum \(spectrum.shape)") {
-            ct_conv1d_dft(handle, spectrum.handle, bias?.handle, Int64(kernel), Int64(padding), Int64(dilation), Int64(block), Int64(tileBlocks), $0)
+            ct_conv1d_dft(
+                handle, spectrum.handle, bias?.handle, residual?.handle, Int64(kernel), Int64(padding), Int64(dilation),
+                Int64(block), Int64(tileBlocks), inputLeakySlope == nil ? 0 : 1, inputLeakySlope ?? 0, $0)
         }
     }
 
@@ -125,6 +143,13 @@ extension Tensor {
     /// Group norm of [N, C, ...] with `groups` groups.
     public func groupNorm(groups: Int, weight: Tensor?, bias: Tensor?, eps: Double = 1e-5) throws -> Tensor {
         try Tensor.make("group_norm") { ct_group_norm(handle, Int64(groups), weight?.handle, bias?.handle, eps, $0) }
+    }
+
+    /// GroupNorm with one group per channel (`groups == channels`), in place on this contiguous
+    /// float32 CPU tensor [N, C, L]: the same result as ``groupNorm(groups:weight:bias:eps:)`` with
+    /// moments accumulated in double, without a second tensor of the same size.
+    public func channelNormInPlace(weight: Tensor, bias: Tensor, eps: Double = 1e-5) throws {
+        try check("channel_norm_", ct_channel_norm_(handle, weight.handle, bias.handle, eps))
     }
 
     /// Inference batch norm with running statistics.

@@ -23,6 +23,16 @@ public enum Torch {
         try check("enable_host_cache", ct_enable_host_cache(Int64(max(0, limitBytes))))
     }
 
+    /// Frees the blocks the host allocation cache holds, keeping its limit; a no-op when it was
+    /// never enabled. For moments when the cached sizes will not be asked for again soon (between
+    /// stages with different tensor shapes), so they do not add to the peak resident memory.
+    public static func trimHostAllocationCache() throws {
+        try check("trim_host_cache", ct_trim_host_cache())
+    }
+
+    /// Bytes of freed CPU blocks the host allocation cache holds for reuse now (0 when disabled).
+    public static var hostAllocationCacheBytes: Int { Int(ct_host_cache_bytes()) }
+
     /// True when a CUDA device can be used.
     public static var isCUDAAvailable: Bool { ct_cuda_is_available() }
 

@@ -66,6 +66,46 @@ import Testing
         }
     }
 
+    /// The fused forms give bit for bit what the separate operations give: the convolution of
+    /// leakyRelu(x) with the same form, then `+ residual`; the sum lands in the residual's own
+    /// storage. A cropped (channel-strided) input reads the same values as its contiguous copy.
+    @Test(arguments: cases) func fusedActivationAndResidualEqualTheSeparateOperations(_ c: Case) throws {
+        let o = try Operands(c)
+        let outLength = c.length + 2 * c.padding - (c.kernel - 1) * c.dilation
+        let residualValues = pseudoRandom(c.outputs * outLength, seed: 14)
+        let activated = try o.x.leakyRelu(0.1)
+        // The input as a view into a wider buffer (the decoder's upsampler returns such a crop).
+        let wide = try Tensor(pseudoRandom(c.channels * (c.length + 9), seed: 15), shape: [1, c.channels, c.length + 9])
+        try wide.narrow(dim: 2, start: 4, length: c.length).copyFrom(o.x)
+        let view = try wide.narrow(dim: 2, start: 4, length: c.length)
+        #expect(!view.isContiguous)
+
+        typealias Form = (_ x: Tensor, _ slope: Double?, _ residual: Tensor?) throws -> Tensor
+        let spectrum = try o.weight.conv1dDFTSpectrum(block: 32)
+        let forms: [(String, Form)] = [
+            ("GEMM", { try $0.conv1dGEMM(weight: o.weight, bias: o.bias, padding: c.padding, dilation: c.dilation, tile: 7, inputLeakySlope: $1, accumulatingInto: $2) }),
+            ("DFT", { try $0.conv1dDFT(spectrum: spectrum, bias: o.bias, kernel: c.kernel, padding: c.padding, dilation: c.dilation, block: 32, tileBlocks: 3, inputLeakySlope: $1, accumulatingInto: $2) }),
+        ]
+        for (name, form) in forms {
+            let separate = try form(activated, nil, nil)
+            try separate.addInPlace(Tensor(residualValues, shape: [1, c.outputs, outLength]))
+            let expected = try separate.toArray(Float.self)
+            for input in [o.x, view] {
+                let residual = try Tensor(residualValues, shape: [1, c.outputs, outLength])
+                let fused = try form(input, 0.1, residual)
+                #expect(try fused.toArray(Float.self) == expected, "\(name) \(c), contiguous \(input.isContiguous)")
+                #expect(try residual.toArray(Float.self) == expected, "\(name): the sum is written into the residual")
+                // Activation alone, into a new tensor.
+                #expect(try form(input, 0.1, nil).toArray(Float.self) == form(activated, nil, nil).toArray(Float.self), "\(name) \(c)")
+            }
+            // A residual of another shape, or one sharing the input's memory, is refused.
+            expectTorchError("conv1d (\(name))") { try form(o.x, nil, Tensor.zeros([1, c.outputs, outLength + 1])) }
+            if c.outputs == c.channels, outLength == c.length {
+                expectTorchError("conv1d (\(name))") { try form(o.x, nil, o.x) }
+            }
+        }
+    }
+
     @Test func blockDFTRejectsWhatItCannotCompute() throws {
         let weight = try Tensor(pseudoRandom(2 * 3 * 11, seed: 1), shape: [2, 3, 11])
         expectTorchError("conv1d (DFT) weight") { try weight.conv1dDFTSpectrum(block: 48) }  // not a power of two

@@ -117,6 +117,33 @@ import Testing
         }
     }
 
+    /// The in-place per-channel norm (HuBERT's first block) equals LibTorch's group norm with one
+    /// group per channel, including rows with a large offset (where single-precision moments lose
+    /// digits) and constant rows (variance 0, eps only).
+    @Test func channelNormInPlaceEqualsGroupNormPerChannel() throws {
+        let (n, c, length) = (2, 5, 1500)
+        var values = pseudoRandom(n * c * length, seed: 7)
+        for i in 0..<length { values[length + i] += 1000 }   // row (0, 1): large mean
+        for i in 0..<length { values[3 * length + i] = 2.5 }  // row (0, 3): constant
+        let x = try Tensor(values, shape: [n, c, length])
+        let weight = try Tensor(pseudoRandom(c, seed: 8)), bias = try Tensor(pseudoRandom(c, seed: 9))
+        let expected = try x.to(dtype: .float64).groupNorm(groups: c, weight: weight.to(dtype: .float64), bias: bias.to(dtype: .float64))
+            .to(dtype: .float32).toArray(Float.self)
+        try x.channelNormInPlace(weight: weight, bias: bias)
+        let actual = try x.toArray(Float.self)
+        #expect(actual.count == expected.count)
+        let worst = zip(actual, expected).map { Swift.abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 2e-6, "max deviation \(worst)")
+        // The constant row becomes its bias.
+        let biasOfRow3 = try bias.toArray(Float.self)[3]
+        #expect(actual[(3 * length)..<(4 * length)].allSatisfy { $0 == biasOfRow3 })
+
+        expectTorchError("channel_norm_") { try Tensor.zeros([1, 3, 4], dtype: .float64).channelNormInPlace(weight: Tensor.ones([3]), bias: Tensor.zeros([3])) }
+        expectTorchError("channel_norm_") { try Tensor.zeros([1, 3, 4]).channelNormInPlace(weight: Tensor.ones([2]), bias: Tensor.zeros([3])) }
+        expectTorchError("channel_norm_") { try Tensor.zeros([1, 4, 3]).transposed(1, 2).channelNormInPlace(weight: Tensor.ones([3]), bias: Tensor.zeros([3])) }
+        expectTorchError("channel_norm_") { try Tensor.zeros([3, 4]).channelNormInPlace(weight: Tensor.ones([3]), bias: Tensor.zeros([3])) }
+    }
+
     @Test func embeddingLooksUpRows() throws {
         let table = try Tensor((0..<6).map(Float.init), shape: [3, 2])
         #expect(try table.embedding(try Tensor([Int64](arrayLiteral: 2, 0))).toArray(Float.self) == [4, 5, 0, 1])

@@ -19,6 +19,26 @@ import Testing
         #expect(value == 6)
     }
 
+    /// Freed large blocks stay cached for reuse until trimmed; trimming leaves live tensors intact.
+    /// Other suites share the process (and the cache), so the block here has a size nothing else
+    /// allocates (97 MiB + 192 KiB) and the bounds leave room for their small blocks.
+    @Test func hostCacheKeepsFreedBlocksUntilTrimmed() throws {
+        try Torch.enableHostAllocationCache(limitBytes: VoiceConverter.hostCacheLimit)
+        let count = (97 << 20 + 192 << 10) / 4
+        let live = try Tensor.full([1 << 20 / 4 * 3], value: 1.5)
+        do {
+            let big = try Tensor.full([count], value: 2)
+            #expect(try big.sum().item() == Double(2 * count))
+        }
+        #expect(Torch.hostAllocationCacheBytes >= count * 4)
+        let reused = try Tensor.zeros([count])   // takes the cached block
+        #expect(try reused.sum().item() == 0)
+        try Torch.trimHostAllocationCache()
+        #expect(Torch.hostAllocationCacheBytes < count * 4)
+        #expect(try live.sum().item() == 1.5 * Double(1 << 20 / 4 * 3))
+        #expect(try (reused + 1).sum().item() == Double(count))
+    }
+
     @Test func cuDNNBenchmarkSwitchIsReadBack() {
         let before = Torch.cuDNNBenchmark
         Torch.cuDNNBenchmark = true

@@ -21,6 +21,8 @@ struct HuBERTFeatureExtractor: Sendable {
 
     let blocks: [Block]
     let dtype: DType
+    /// Output frames per convolution call in the wide blocks (see ``defaultPieceFrames``).
+    var pieceFrames = Self.defaultPieceFrames
 
     /// fairseq's norm epsilon (torch default for GroupNorm/LayerNorm).
     static let eps = 1e-5
@@ -77,14 +79,45 @@ struct HuBERTFeatureExtractor: Sendable {
         blocks.reversed().reduce(1) { length, block in (length - 1) * block.stride + block.kernel }
     }
 
+    /// Output frames per convolution call in the blocks with more than one input channel. LibTorch
+    /// computes those strided convolutions through an im2col scratch of C·k values per output
+    /// frame: a 60 s segment's second block took 0.6 GB at once, the peak of a whole conversion.
+    /// Pieces of 8192 frames bound it to 50 MB; each output frame is computed exactly as before.
+    static let defaultPieceFrames = 8192
+
+    /// One block's convolution, in pieces of `pieceFrames` output frames when its input is wide.
+    private func convolve(_ x: Tensor, _ block: Block) throws -> Tensor {
+        let length = x.size(2)
+        guard x.size(1) > 1, length >= block.kernel else {
+            return try x.conv1d(weight: block.weight, bias: block.bias, stride: block.stride)
+        }
+        let frames = (length - block.kernel) / block.stride + 1
+        guard frames > pieceFrames else {
+            return try x.conv1d(weight: block.weight, bias: block.bias, stride: block.stride)
+        }
+        let y = try Tensor.zeros([x.size(0), block.channels, frames], dtype: x.dtype, device: x.device)
+        var first = 0
+        while first < frames {
+            let count = min(pieceFrames, frames - first)
+            let input = try x.narrow(dim: 2, start: first * block.stride, length: (count - 1) * block.stride + block.kernel)
+            try y.narrow(dim: 2, start: first, length: count)
+                .copyFrom(input.conv1d(weight: block.weight, bias: block.bias, stride: block.stride))
+            first += count
+        }
+        return y
+    }
+
     /// [1, 1, L] audio in the compute dtype → [1, C, n].
     func callAsFunction(_ audio: Tensor) throws -> Tensor {
         var x = audio
         for block in blocks {
-            x = try x.conv1d(weight: block.weight, bias: block.bias, stride: block.stride)
+            x = try convolve(x, block)
             switch block.norm {
             case .none:
                 break
+            case .group(let weight, let bias) where x.dtype == .float32 && x.device == .cpu:
+                // In place: no second copy of the first block's 512 × L/5 activation.
+                try x.channelNormInPlace(weight: weight, bias: bias, eps: Self.eps)
             case .group(let weight, let bias):
                 x = try x.to(dtype: .float32)
                     .groupNorm(groups: block.channels, weight: weight, bias: bias, eps: Self.eps)
