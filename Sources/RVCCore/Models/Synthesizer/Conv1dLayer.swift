@@ -10,11 +10,11 @@ struct Conv1dLayer: Sendable {
     enum Form: Sendable {
         /// LibTorch's (oneDNN's) direct convolution.
         case direct
-        /// Tiled im2col and matrix products (``Tensor/conv1dGEMM(weight:bias:padding:dilation:tile:)``),
+        /// Tiled im2col and matrix products (``Tensor/conv1dGEMM(weight:bias:padding:dilation:tile:inputLeakySlope:accumulatingInto:)``),
         /// for narrow layers that the direct kernels leave memory-bound.
         case matrix
         /// Overlap-save over `block`-point DFTs done as matrix products
-        /// (``Tensor/conv1dDFT(spectrum:bias:kernel:padding:dilation:block:tileBlocks:)``), for the
+        /// (``Tensor/conv1dDFT(spectrum:bias:kernel:padding:dilation:block:tileBlocks:inputLeakySlope:accumulatingInto:)``), for the
         /// wide kernels; `spectrum` is the weight's, prepared at load.
         case spectral(spectrum: Tensor, block: Int)
     }
@@ -66,18 +66,40 @@ struct Conv1dLayer: Sendable {
     }
 
     func callAsFunction(_ x: Tensor) throws -> Tensor {
-        if x.size(0) == 1, x.size(2) >= Self.matrixMinimumLength, x.dtype == .float32, x.device == .cpu {
+        try self(x, inputLeakySlope: nil, accumulatingInto: nil)
+    }
+
+    /// True when `x` runs through the matrix or spectral form, which fuse an input activation and
+    /// a residual; LibTorch's kernels (other devices, short sequences, the direct form) do not.
+    func fuses(_ x: Tensor) -> Bool {
+        if case .direct = form { return false }
+        return x.size(0) == 1 && x.size(2) >= Self.matrixMinimumLength && x.dtype == .float32 && x.device == .cpu
+    }
+
+    /// The convolution of `leakyRelu(x, slope)` (when `inputLeakySlope` is given), plus `residual`
+    /// (when given) — the same values as those separate operations. The matrix and spectral forms
+    /// fuse them: the activation is applied while the input is read, and the sum is written into
+    /// `residual` itself, so neither the activated input nor the convolution's output is allocated.
+    /// `residual` is therefore overwritten: pass only a tensor nothing else will read.
+    func callAsFunction(_ x: Tensor, inputLeakySlope slope: Double?, accumulatingInto residual: Tensor?) throws -> Tensor {
+        if fuses(x), residual.map({ $0.isContiguous && $0.dtype == .float32 && $0.device == .cpu }) ?? true {
             switch form {
             case .direct:
                 break
             case .matrix:
-                return try x.conv1dGEMM(weight: weight, bias: bias, padding: padding, dilation: dilation, tile: Self.matrixTile)
+                return try x.conv1dGEMM(
+                    weight: weight, bias: bias, padding: padding, dilation: dilation, tile: Self.matrixTile,
+                    inputLeakySlope: slope, accumulatingInto: residual)
             case .spectral(let spectrum, let block):
                 return try x.conv1dDFT(
                     spectrum: spectrum, bias: bias, kernel: weight.size(2), padding: padding, dilation: dilation,
-                    block: block, tileBlocks: Self.spectralTileBlocks)
+                    block: block, tileBlocks: Self.spectralTileBlocks, inputLeakySlope: slope, accumulatingInto: residual)
             }
         }
-        return try x.conv1d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
+        let input = try slope.map { try x.leakyRelu($0) } ?? x
+        let y = try input.conv1d(weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation)
+        guard let residual else { return y }
+        try residual.addInPlace(y)
+        return residual
     }
 }

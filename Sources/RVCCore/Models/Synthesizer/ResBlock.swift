@@ -32,17 +32,34 @@ struct ResBlock: Sendable {
     }
 
     func callAsFunction(_ input: Tensor) throws -> Tensor {
+        // Each step is x + conv2(lrelu(conv1(lrelu(x)))) (kind 1) or x + conv(lrelu(x)) (kind 2).
+        // Where the convolution's form allows (``Conv1dLayer/fuses(_:)``) the activations are
+        // applied while the input is read, and from the second step on the sum is written into
+        // `x` itself (a tensor this block made): a kind-1 step then holds one activation-sized
+        // temporary instead of three. The first step must not write into `input` (the caller's).
         var x = input
+        var owned = false
         for step in steps {
-            // In place on the fresh tensors only: `x` is the caller's input on the first step.
-            var t = try step.dilated(x.leakyRelu(Self.slope))
             if let second = step.second {
-                try t.leakyReluInPlace(Self.slope)
-                t = try second(t)
+                let t = try step.dilated(x, inputLeakySlope: Self.slope, accumulatingInto: nil)
+                let fused = second.fuses(t)
+                if !fused { try t.leakyReluInPlace(Self.slope) }
+                let slope = fused ? Self.slope : nil
+                x = owned
+                    ? try second(t, inputLeakySlope: slope, accumulatingInto: x)
+                    : try Self.sum(second(t, inputLeakySlope: slope, accumulatingInto: nil), x)
+            } else {
+                // Reads `x` while the sum is formed, so it cannot be written into `x`.
+                x = try Self.sum(step.dilated(x, inputLeakySlope: Self.slope, accumulatingInto: nil), x)
             }
-            try t.addInPlace(x)
-            x = t
+            owned = true
         }
         return x
+    }
+
+    /// `t + x` into `t` (a fresh tensor), the order the reference adds in.
+    private static func sum(_ t: Tensor, _ x: Tensor) throws -> Tensor {
+        try t.addInPlace(x)
+        return t
     }
 }

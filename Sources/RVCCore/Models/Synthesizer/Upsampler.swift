@@ -41,13 +41,14 @@ struct Upsampler: Sendable {
         let outChannels = weight.size(1)
         let taps = polyphase.size(2)
         // [N, s·out, T + taps − 1]: phase r of output position q·s + r at q.
-        let phases = try x.conv1d(weight: polyphase, padding: taps - 1)
         let positions = frames + taps - 1
-        let interleaved = try phases.reshape([batch, stride, outChannels, positions]).permute([0, 2, 3, 1])
-            .reshape([batch, outChannels, positions * stride])
+        let phases = try x.conv1d(weight: polyphase, padding: taps - 1).reshape([batch, stride, outChannels, positions])
+        // The transposed convolution adds the bias to every output: added per phase before the
+        // interleaving copy (same sums), so no third activation-sized tensor is made after it.
+        try phases.addInPlace(bias.reshape([1, 1, outChannels, 1]))
+        let interleaved = try phases.permute([0, 2, 3, 1]).contiguous().reshape([batch, outChannels, positions * stride])
         let length = (frames - 1) * stride - 2 * padding + weight.size(2)
-        let cropped = try interleaved.narrow(dim: 2, start: padding, length: length)
-        // The bias is added after the crop, as the transposed convolution adds it to every output.
-        return try cropped + bias.reshape([1, outChannels, 1])
+        // A view: its users read it (activations, sums) or copy it (convolutions) anyway.
+        return try interleaved.narrow(dim: 2, start: padding, length: length)
     }
 }

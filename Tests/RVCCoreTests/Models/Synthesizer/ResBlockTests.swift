@@ -1,0 +1,45 @@
+import Testing
+@testable import RVCCore
+
+@Suite("ResBlock")
+struct ResBlockTests {
+    /// A block whose convolutions take their fused forms (a 5000-sample sequence: matrix form for
+    /// k 3, spectral for k 7 and 11) equals the reference's step x + conv2(lrelu(conv1(lrelu(x))))
+    /// computed with separate LibTorch operations, and leaves its input untouched.
+    @Test("the fused block equals its separate operations", arguments: [(3, true), (7, true), (11, true), (3, false), (11, false)])
+    func fusedBlockEqualsSeparateOperations(kernel: Int, kind1: Bool) throws {
+        let channels = 8, length = 5000
+        let dilations = [1, 3, 5]
+        let generator = try Generator(seed: UInt64(kernel * 10 + (kind1 ? 1 : 0)))
+        var entries: [(String, Tensor)] = []
+        let names = kind1 ? ["convs1", "convs2"] : ["convs"]
+        for name in names {
+            for m in 0..<(kind1 ? 3 : 2) {
+                entries.append(("b.\(name).\(m).weight_v", try Tensor.randn([channels, channels, kernel], generator: generator)))
+                entries.append(("b.\(name).\(m).weight_g", try Tensor.rand([channels, 1, 1], generator: generator)))
+                entries.append(("b.\(name).\(m).bias", try Tensor.randn([channels], generator: generator) * 0.1))
+            }
+        }
+        let reader = SynthesizerWeightReader(weights: StateDict(entries, source: "test"), dtype: .float32, device: .cpu)
+        let block = try ResBlock(reader, "b", channels: channels, kernel: kernel, dilations: dilations, kind1: kind1)
+        let input = try Tensor.randn([1, channels, length], generator: generator)
+        #expect(block.steps.allSatisfy { $0.dilated.fuses(input) && ($0.second?.fuses(input) ?? true) })
+        let before = try input.toArray(Float.self)
+        let actual = try block(input).toArray(Float.self)
+        #expect(try input.toArray(Float.self) == before, "the input is not written")
+
+        var x = input
+        for step in block.steps {
+            var t = try x.leakyRelu(ResBlock.slope)
+                .conv1d(weight: step.dilated.weight, bias: step.dilated.bias, padding: step.dilated.padding, dilation: step.dilated.dilation)
+            if let second = step.second {
+                t = try t.leakyRelu(ResBlock.slope).conv1d(weight: second.weight, bias: second.bias, padding: second.padding)
+            }
+            x = try t + x
+        }
+        let expected = try x.toArray(Float.self)
+        let peak = expected.map { abs($0) }.max() ?? 0
+        let worst = zip(actual, expected).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(actual.count == expected.count && worst <= 2e-6 * peak, "max difference \(worst) of peak \(peak)")
+    }
+}
