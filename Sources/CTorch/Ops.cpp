@@ -180,6 +180,25 @@ CTStatus ct_slice(CTTensorRef t, int64_t dim, int64_t start, int64_t end, int64_
     CT_GUARD({ return wrap(T(t).slice(dim, start, end, step), out); })
 }
 
+// A diagonal band as a view: for a contiguous [..., n, P] tensor, element (..., i, m) of the
+// [..., n, width] result is element (..., i, first + i + m) of the input. Checked to stay inside
+// each row, so the view never reaches memory outside the tensor.
+CTStatus ct_diagonal_band(CTTensorRef t, int64_t width, int64_t first, CTTensorRef *out) {
+    CT_GUARD({
+        const at::Tensor &x = T(t);
+        TORCH_CHECK(x.dim() >= 2 && x.is_contiguous(), "diagonal_band expects a contiguous tensor [..., n, P]");
+        const int64_t n = x.size(-2), columns = x.size(-1);
+        TORCH_CHECK(width >= 1 && first >= 0 && (n == 0 || first + (n - 1) + (width - 1) < columns),
+                    "diagonal_band: a band of width ", width, " from column ", first, " leaves rows of ",
+                    columns, " columns (", n, " rows)");
+        std::vector<int64_t> sizes(x.sizes().begin(), x.sizes().end());
+        std::vector<int64_t> strides(x.strides().begin(), x.strides().end());
+        sizes.back() = width;
+        strides[strides.size() - 2] = columns + 1;
+        return wrap(x.as_strided(sizes, strides, x.storage_offset() + first), out);
+    })
+}
+
 CTStatus ct_narrow(CTTensorRef t, int64_t dim, int64_t start, int64_t length, CTTensorRef *out) {
     CT_GUARD({ return wrap(T(t).narrow(dim, start, length), out); })
 }

@@ -155,6 +155,9 @@ CTStatus ct_flip(CTTensorRef t, const int64_t *dims, int32_t ndim, CTTensorRef *
 /// t[start:end:step] along dim (end is clamped; negative indices count from the end).
 CTStatus ct_slice(CTTensorRef t, int64_t dim, int64_t start, int64_t end, int64_t step,
                   CTTensorRef *out);
+/// A view of the diagonal band of a contiguous [..., n, P] tensor: [..., n, width] with element
+/// (..., i, m) = (..., i, first + i + m); the band must lie inside the rows.
+CTStatus ct_diagonal_band(CTTensorRef t, int64_t width, int64_t first, CTTensorRef *out);
 CTStatus ct_narrow(CTTensorRef t, int64_t dim, int64_t start, int64_t length,
                    CTTensorRef *out);
 CTStatus ct_cat(const CTTensorRef *tensors, int32_t count, int64_t dim, CTTensorRef *out);

@@ -88,6 +88,14 @@ extension Tensor {
         }
     }
 
+    /// The diagonal band of this contiguous [..., n, P] tensor as a view [..., n, width]: element
+    /// (..., i, m) is element (..., i, first + i + m). Throws unless the band lies inside the rows.
+    public func diagonalBand(width: Int, first: Int) throws -> Tensor {
+        try Tensor.make("diagonal band (width \(width), from \(first)) of \(shape)") {
+            ct_diagonal_band(handle, Int64(width), Int64(first), $0)
+        }
+    }
+
     /// Concatenates along an existing dimension.
     public static func cat(_ tensors: [Tensor], dim: Int) throws -> Tensor {
         let handles: [OpaquePointer?] = tensors.map { $0.handle }

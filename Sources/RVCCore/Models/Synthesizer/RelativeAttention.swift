@@ -1,9 +1,11 @@
 /// Multi-head self-attention with learned relative-position keys and values (one table shared by
 /// all heads), the `MultiHeadAttention` of the text encoder (reference-inference.md D.2).
 ///
-/// The relative terms use the reference's pad-and-reshape formulation so that results agree to the
-/// last bit: relative logits are a matmul against a (2T−1)-row table, converted to absolute
-/// positions by padding and reshaping, and the attention weights are converted back the same way.
+/// The reference computes the relative terms over all 2T−1 offsets, padding and reshaping
+/// [heads, T, 2T−1] tensors, though its table is zero beyond ±window. Here only the window's
+/// 2·window+1 diagonals are computed (the same products; the omitted ones add exact zeros), and
+/// queries are taken in blocks of ``queryBlock`` rows, so memory grows with T·block instead of
+/// T²: a 41 s segment (4 100 frames) needed about 1 GB for the reference's formulation.
 /// Masks are omitted: the pipeline always runs with every frame valid, where they are no-ops.
 struct RelativeAttention: Sendable {
     let query: Conv1dLayer
@@ -36,53 +38,49 @@ struct RelativeAttention: Sendable {
         relativeValues = try reader.tensor(prefix + ".emb_rel_v", shape: [1, rows, headChannels])
     }
 
+    /// Query rows per block of the score matrix ([heads, block, T] floats at a time).
+    static let queryBlock = 1024
+
     /// Self-attention over x [1, C, T] → [1, C, T].
     func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try attend(x, queryBlock: Self.queryBlock)
+    }
+
+    /// Self-attention with `queryBlock` query rows at a time (any block gives the same result).
+    func attend(_ x: Tensor, queryBlock: Int) throws -> Tensor {
         let length = x.size(2)
         // [1, C, T] → [1, heads, T, kc]; channel c = head·kc + d as in the reference's view.
         func split(_ t: Tensor) throws -> Tensor {
             try t.reshape([1, heads, headChannels, length]).transposed(2, 3)
         }
-        let q = try split(query(x))
-        let k = try split(key(x))
-        let v = try split(value(x))
         // The reference divides the query by √kc separately for both products; same value each time.
-        let scaled = try q / Double(headChannels).squareRoot()
-        var scores = try scaled.matmul(k.transposed(-2, -1))
-        let keyTable = try relativeEmbeddings(relativeKeys, length: length)
-        let relativeLogits = try scaled.matmul(keyTable.unsqueeze(0).transposed(-2, -1))
-        scores = try scores + relativeToAbsolute(relativeLogits, length: length)
-        let weights = try scores.softmax(dim: -1)
-        var out = try weights.matmul(v)
-        let valueTable = try relativeEmbeddings(relativeValues, length: length)
-        out = try out + absoluteToRelative(weights, length: length).matmul(valueTable.unsqueeze(0))
+        let scaled = try split(query(x)) / Double(headChannels).squareRoot()
+        let keys = try split(key(x)).transposed(-2, -1)
+        let v = try split(value(x))
+        let width = 2 * window + 1
+        // Offsets −window…window; row m of the tables is offset m − window.
+        let keyTable = try relativeKeys.unsqueeze(0).transposed(-2, -1)  // [1, 1, kc, width]
+        let valueTable = try relativeValues.unsqueeze(0)  // [1, 1, width, kc]
+        // Scores are held with `window` spare columns on each side, where the band's entries
+        // that fall outside the sequence land and are ignored.
+        let padded = length + 2 * window
+        let out = try Tensor.zeros([1, heads, length, headChannels], dtype: x.dtype, device: x.device)
+        var first = 0
+        while first < length {
+            let rows = min(max(1, queryBlock), length - first)
+            let q = try scaled.narrow(dim: 2, start: first, length: rows)
+            let scores = try Tensor.zeros([1, heads, rows, padded], dtype: x.dtype, device: x.device)
+            try scores.narrow(dim: 3, start: window, length: length).copyFrom(q.matmul(keys))
+            // Query row first + i, offset m − window: column first + i + m of the padded scores.
+            try scores.diagonalBand(width: width, first: first).addInPlace(q.matmul(keyTable))
+            let weights = try scores.narrow(dim: 3, start: window, length: length).softmax(dim: -1)
+            let block = try weights.matmul(v)
+            let band = try weights.pad([window, window]).diagonalBand(width: width, first: first)
+            try block.addInPlace(band.matmul(valueTable))
+            try out.narrow(dim: 2, start: first, length: rows).copyFrom(block)
+            first += rows
+        }
         let merged = try out.transposed(2, 3).contiguous().reshape([1, heads * headChannels, length])
         return try output(merged)
-    }
-
-    /// The (2T−1) rows of the table for offsets −(T−1)…T−1: zero rows beyond the window.
-    private func relativeEmbeddings(_ table: Tensor, length: Int) throws -> Tensor {
-        let padLength = max(length - (window + 1), 0)
-        let sliceStart = max((window + 1) - length, 0)
-        let padded = padLength > 0 ? try table.pad([0, 0, padLength, padLength]) : table
-        return try padded.slice(dim: 1, start: sliceStart, end: sliceStart + 2 * length - 1)
-    }
-
-    /// [1, h, T, 2T−1] relative logits → [1, h, T, T] absolute.
-    private func relativeToAbsolute(_ x: Tensor, length: Int) throws -> Tensor {
-        let h = x.size(1)
-        let padded = try x.pad([0, 1]).reshape([1, h, length * 2 * length]).pad([0, length - 1])
-        return try padded.reshape([1, h, length + 1, 2 * length - 1])
-            .slice(dim: 2, start: 0, end: length)
-            .slice(dim: 3, start: length - 1)
-    }
-
-    /// [1, h, T, T] absolute weights → [1, h, T, 2T−1] relative.
-    private func absoluteToRelative(_ x: Tensor, length: Int) throws -> Tensor {
-        let h = x.size(1)
-        let padded = try x.pad([0, length - 1])
-            .reshape([1, h, length * length + length * (length - 1)])
-            .pad([length, 0])
-        return try padded.reshape([1, h, length, 2 * length]).slice(dim: 3, start: 1)
     }
 }
