@@ -2,6 +2,7 @@
 #include "Internal.hpp"
 
 #include <ATen/Parallel.h>
+#include <ATen/Version.h>
 #include <torch/headeronly/version.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/detail/CUDAHooksInterface.h>
@@ -109,6 +110,11 @@ const char *ct_version(void) {
                                  std::to_string(TORCH_VERSION_MINOR) + "." +
                                  std::to_string(TORCH_VERSION_PATCH);
     return v.c_str();
+}
+
+const char *ct_cpu_capability(void) {
+    static const std::string capability = at::get_cpu_capability();
+    return capability.c_str();
 }
 
 void ct_set_num_threads(int32_t n) {

@@ -60,6 +60,8 @@ const char *ct_last_error(void);
 
 /// LibTorch's version string, e.g. "2.11.0".
 const char *ct_version(void);
+/// The vector instruction set LibTorch's CPU kernels use here: "DEFAULT", "AVX2", "AVX512", …
+const char *ct_cpu_capability(void);
 void ct_set_num_threads(int32_t n);
 int32_t ct_get_num_threads(void);
 /// Seeds LibTorch's default CPU (and CUDA, if present) generators.

@@ -5,6 +5,10 @@ public enum Torch {
     /// The LibTorch version, e.g. "2.11.0".
     public static var version: String { String(cString: ct_version()) }
 
+    /// The vector instruction set LibTorch's CPU kernels (and oneDNN's) use on this machine:
+    /// "DEFAULT", "AVX2", "AVX512", … (`torch.backends.cpu.get_cpu_capability()`).
+    public static var cpuCapability: String { String(cString: ct_cpu_capability()) }
+
     /// Intra-op threads used by CPU kernels.
     public static var threadCount: Int {
         get { Int(ct_get_num_threads()) }

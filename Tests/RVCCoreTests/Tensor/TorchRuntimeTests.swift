@@ -6,6 +6,12 @@ import Testing
         #expect(Torch.version == "2.11.0")
     }
 
+    @Test func reportsTheCPUCapabilityTheKernelsUse() {
+        let known = ["DEFAULT", "AVX2", "AVX512", "AVX512_VNNI", "AVX512_BF16", "AMX", "ZVECTOR", "VSX", "SVE256"]
+        #expect(known.contains { Torch.cpuCapability.hasPrefix($0) }, "\(Torch.cpuCapability)")
+        #expect(Conv1dLayer.wideVectors == Torch.cpuCapability.hasPrefix("AVX512"))
+    }
+
     @Test func threadCountCanBeChanged() {
         let before = Torch.threadCount
         Torch.threadCount = 1

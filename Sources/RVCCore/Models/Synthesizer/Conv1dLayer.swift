@@ -19,12 +19,18 @@ struct Conv1dLayer: Sendable {
         case spectral(spectrum: Tensor, block: Int)
     }
 
-    /// Chosen at load from the shape. Measured on the v2 48 kHz decoder shapes (15 s, 2 threads):
+    /// Chosen at load from the shape and the CPU's vector width (``wideVectors``). Measured on the
+    /// v2 48 kHz decoder shapes (15 s, 2 threads, AMD EPYC Zen 3 with AVX2):
     /// the matrix form: 32 channels k 3 0.19 → 0.10 s, 64 channels k 3 0.23 → 0.14 s, 128 channels
     /// k 3 0.23 → 0.18 s; the spectral form: 128 channels k 11 about 2× faster than direct, k 7
     /// 1.1–1.3×, 32 and 64 channels k 11 1.2–2×. 256 channels stay direct (their spectra would
     /// take 35 MB per layer for little gain).
     let form: Form
+
+    /// True where oneDNN's direct kernels use AVX-512 (measured on an AMD EPYC Zen 4, 2 threads,
+    /// 20 s of input): there they beat the matrix form on the k 3 layers (synthesizer 20.6 → 18.6 s
+    /// and 21.9 → 20.1 s in alternating runs), which it won by 1.3–1.9× with AVX2 (Zen 3).
+    static let wideVectors = Torch.cpuCapability.hasPrefix("AVX512")
 
     /// Output positions per matrix product: the tile that measured fastest (1024) for every shape.
     static let matrixTile = 1024
@@ -58,7 +64,7 @@ struct Conv1dLayer: Sendable {
         if cpuFloat, kernel >= 7, inChannels <= 128 {
             let block = Self.spectralBlock(kernel: kernel)
             form = .spectral(spectrum: try weight.conv1dDFTSpectrum(block: block), block: block)
-        } else if cpuFloat, inChannels <= 64 || kernel <= 3 {
+        } else if cpuFloat, !Self.wideVectors, inChannels <= 64 || kernel <= 3 {
             form = .matrix
         } else {
             form = .direct

@@ -3,8 +3,8 @@ import Testing
 
 @Suite("ResBlock")
 struct ResBlockTests {
-    /// A block whose convolutions take their fused forms (a 5000-sample sequence: matrix form for
-    /// k 3, spectral for k 7 and 11) equals the reference's step x + conv2(lrelu(conv1(lrelu(x))))
+    /// A block whose convolutions take their fused forms (a 5000-sample sequence: spectral for k 7
+    /// and 11, matrix for k 3 unless the CPU has AVX-512) equals the reference's step x + conv2(lrelu(conv1(lrelu(x))))
     /// computed with separate LibTorch operations, and leaves its input untouched.
     @Test("the fused block equals its separate operations", arguments: [(3, true), (7, true), (11, true), (3, false), (11, false)])
     func fusedBlockEqualsSeparateOperations(kernel: Int, kind1: Bool) throws {
@@ -23,7 +23,9 @@ struct ResBlockTests {
         let reader = SynthesizerWeightReader(weights: StateDict(entries, source: "test"), dtype: .float32, device: .cpu)
         let block = try ResBlock(reader, "b", channels: channels, kernel: kernel, dilations: dilations, kind1: kind1)
         let input = try Tensor.randn([1, channels, length], generator: generator)
-        #expect(block.steps.allSatisfy { $0.dilated.fuses(input) && ($0.second?.fuses(input) ?? true) })
+        // k 3 stays on oneDNN's direct kernels where they use AVX-512: the unfused path is tested.
+        let fused = kernel > 3 || !Conv1dLayer.wideVectors
+        #expect(block.steps.allSatisfy { $0.dilated.fuses(input) == fused && ($0.second?.fuses(input) ?? fused) == fused })
         let before = try input.toArray(Float.self)
         let actual = try block(input).toArray(Float.self)
         #expect(try input.toArray(Float.self) == before, "the input is not written")
