@@ -107,9 +107,7 @@ CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, CT
                        int64_t kernel, int64_t padding, int64_t dilation, int64_t block,
                        int64_t tile_blocks, int32_t leaky, double slope, CTTensorRef *out) {
     CT_GUARD({
-        // Time steps must be adjacent; channels may lie further apart (a cropped view).
-        const at::Tensor input = T(x).dim() == 3 && T(x).stride(2) == 1 && T(x).stride(1) >= T(x).size(2)
-            ? T(x) : T(x).contiguous();
+        const at::Tensor input = time_contiguous(T(x));
         const at::Tensor &spec = T(spectrum);
         TORCH_CHECK(input.dim() == 3 && input.size(0) == 1 && input.scalar_type() == at::kFloat &&
                         input.is_cpu(),
@@ -136,8 +134,7 @@ CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, CT
         const at::Tensor forward = forward_matrix(block, options);
         const at::Tensor inverse = inverse_matrix(block, valid, options);
         const ConvFusion fusion(residual, leaky, slope);
-        at::Tensor y = fusion.output(o, outLength, options, "conv1d_dft");
-        TORCH_CHECK(!accumulate_aliases(fusion, input), "conv1d_dft: the residual cannot share the input's memory");
+        at::Tensor y = fusion.output(input, o, outLength, "conv1d_dft");
         const bool accumulate = fusion.residual.has_value();
 
         // Work items (phase, first block, blocks), ordered tile-major so phases of one stretch of

@@ -58,34 +58,37 @@ struct ConvFusion {
         if (residual_ref != nullptr) residual = T(residual_ref);
     }
 
+    /// One input value, through leaky_relu when asked.
+    float load(float v) const { return leaky && !(v > 0.0f) ? v * slope : v; }
+
     /// Copies `n` input values, through leaky_relu when asked.
     void load(float *dst, const float *src, int64_t n) const {
         if (!leaky) {
             std::memcpy(dst, src, sizeof(float) * static_cast<size_t>(n));
             return;
         }
-        for (int64_t i = 0; i < n; ++i) dst[i] = src[i] > 0.0f ? src[i] : src[i] * slope;
+        for (int64_t i = 0; i < n; ++i) dst[i] = load(src[i]);
     }
 
-    /// One input value, through leaky_relu when asked.
-    float load(float v) const { return leaky && !(v > 0.0f) ? v * slope : v; }
-
-    /// The output tensor: the residual (checked to be [1, O, T]) or a new one.
-    at::Tensor output(int64_t o, int64_t length, const at::TensorOptions &options, const char *op) const {
-        if (!residual) return at::empty({1, o, length}, options);
+    /// The output tensor for a convolution of `input`: the residual (checked to be [1, O, T] and
+    /// to share no memory with `input`, whose values are still to be read) or a new one.
+    at::Tensor output(const at::Tensor &input, int64_t o, int64_t length, const char *op) const {
+        if (!residual) return at::empty({1, o, length}, input.options());
         const at::Tensor &r = *residual;
         TORCH_CHECK(r.dim() == 3 && r.size(0) == 1 && r.size(1) == o && r.size(2) == length &&
                         r.is_contiguous() && r.scalar_type() == at::kFloat && r.is_cpu(),
                     op, ": the residual must be a contiguous float32 CPU tensor [1, ", o, ", ",
                     length, "], not ", r.sizes());
+        TORCH_CHECK(!r.storage().is_alias_of(input.storage()), op,
+                    ": the residual cannot share the input's memory");
         return r;
     }
 };
 
-/// True when the fusion's residual shares memory with `input` (the result would overwrite values
-/// still to be read).
-inline bool accumulate_aliases(const ConvFusion &fusion, const at::Tensor &input) {
-    return fusion.residual && fusion.residual->storage().is_alias_of(input.storage());
+/// `x` itself when its time steps are adjacent (a [N, C, T] tensor or a crop of one along T, whose
+/// channels lie further apart), otherwise a contiguous copy: what the stride-1 conv forms read.
+inline at::Tensor time_contiguous(const at::Tensor &x) {
+    return x.dim() == 3 && x.stride(2) == 1 && x.stride(1) >= x.size(2) ? x : x.contiguous();
 }
 
 } // namespace ctorch

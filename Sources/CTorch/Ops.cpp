@@ -439,9 +439,7 @@ CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, CTT
                         int64_t padding, int64_t dilation, int64_t tile, int32_t leaky,
                         double slope, CTTensorRef *out) {
     CT_GUARD({
-        // Time steps must be adjacent; channels may lie further apart (a cropped view).
-        const at::Tensor input = T(x).dim() == 3 && T(x).stride(2) == 1 && T(x).stride(1) >= T(x).size(2)
-            ? T(x) : T(x).contiguous();
+        const at::Tensor input = time_contiguous(T(x));
         const at::Tensor w = T(weight).contiguous();
         TORCH_CHECK(input.dim() == 3 && input.size(0) == 1 && w.dim() == 3 && input.size(1) == w.size(1),
                     "conv1d_gemm expects input [1, C, T] and weight [O, C, k]");
@@ -459,8 +457,7 @@ CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, CTT
             TORCH_CHECK(biasTensor->numel() == o && biasTensor->scalar_type() == at::kFloat,
                         "conv1d_gemm: bias must be float32 [", o, "]");
         }
-        at::Tensor y = fusion.output(o, outLength, input.options(), "conv1d_gemm");
-        TORCH_CHECK(!accumulate_aliases(fusion, input), "conv1d_gemm: the residual cannot share the input's memory");
+        at::Tensor y = fusion.output(input, o, outLength, "conv1d_gemm");
         const at::Tensor w2 = w.view({o, c * k});  // row c·k + j: channel c, tap j
         const float *xp = input.data_ptr<float>();
         const int64_t channelStride = input.stride(1);

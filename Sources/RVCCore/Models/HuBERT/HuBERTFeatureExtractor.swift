@@ -88,11 +88,8 @@ struct HuBERTFeatureExtractor: Sendable {
     /// One block's convolution, in pieces of `pieceFrames` output frames when its input is wide.
     private func convolve(_ x: Tensor, _ block: Block) throws -> Tensor {
         let length = x.size(2)
-        guard x.size(1) > 1, length >= block.kernel else {
-            return try x.conv1d(weight: block.weight, bias: block.bias, stride: block.stride)
-        }
-        let frames = (length - block.kernel) / block.stride + 1
-        guard frames > pieceFrames else {
+        let frames = length >= block.kernel ? (length - block.kernel) / block.stride + 1 : 0
+        guard x.size(1) > 1, frames > pieceFrames else {
             return try x.conv1d(weight: block.weight, bias: block.bias, stride: block.stride)
         }
         let y = try Tensor.zeros([x.size(0), block.channels, frames], dtype: x.dtype, device: x.device)
