@@ -122,6 +122,27 @@ void ct_set_num_threads(int32_t n) {
 }
 int32_t ct_get_num_threads(void) { return at::get_num_threads(); }
 
+bool ct_set_thread_local_threads(int32_t n) {
+    // OpenMP's thread count (the nthreads ICV) and MKL's local setting belong to the calling
+    // thread. at::set_num_threads would also change the process default that new threads start
+    // from and clear oneDNN's shared primitive cache, so the two are set directly. Looked up at run
+    // time: libgomp comes with LibTorch but is not on the link line.
+    using SetThreads = void (*)(int);
+    using SetLocal = int (*)(int);
+    static const auto ompSet = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+    static const auto mklSetLocal = reinterpret_cast<SetLocal>(dlsym(RTLD_DEFAULT, "MKL_Set_Num_Threads_Local"));
+    if (n < 1 || ompSet == nullptr) return false;
+    // A thread's first parallel call sets its count from the process default, once; run that now
+    // so it cannot undo this. The once-flag lives in an inline function, so this shim and
+    // libtorch_cpu each have their own copy: at::parallel_for here uses this one, and
+    // at::get_num_threads (compiled into libtorch_cpu) that one.
+    at::internal::lazy_init_num_threads();
+    (void)at::get_num_threads();
+    ompSet(n);
+    if (mklSetLocal != nullptr) mklSetLocal(n);
+    return at::get_num_threads() == n;
+}
+
 void ct_manual_seed(uint64_t seed) {
     at::manual_seed(seed);
 }

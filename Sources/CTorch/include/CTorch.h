@@ -64,6 +64,10 @@ const char *ct_version(void);
 const char *ct_cpu_capability(void);
 void ct_set_num_threads(int32_t n);
 int32_t ct_get_num_threads(void);
+/// Sets the intra-op threads of the calling thread only (OpenMP's and MKL's per-thread counts),
+/// leaving the process default and other threads as they are; false where this LibTorch build
+/// has no OpenMP to set. A thread that sets it must set it back before it runs other work.
+bool ct_set_thread_local_threads(int32_t n);
 /// Seeds LibTorch's default CPU (and CUDA, if present) generators.
 void ct_manual_seed(uint64_t seed);
 /// True when CUDA can be used (tries to load LibTorch's CUDA library once).
