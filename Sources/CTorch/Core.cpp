@@ -125,8 +125,8 @@ int32_t ct_get_num_threads(void) { return at::get_num_threads(); }
 bool ct_set_thread_local_threads(int32_t n) {
     // OpenMP's thread count (the nthreads ICV) and MKL's local setting belong to the calling
     // thread. at::set_num_threads would also change the process default that new threads start
-    // from and clear oneDNN's shared primitive cache, so the two are set directly. Looked up at run
-    // time: libgomp comes with LibTorch but is not on the link line.
+    // from, so the two are set directly. Looked up at run time: libgomp comes with LibTorch but
+    // is not on the link line.
     using SetThreads = void (*)(int);
     using SetLocal = int (*)(int);
     static const auto ompSet = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
