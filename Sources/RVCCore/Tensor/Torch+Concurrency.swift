@@ -4,7 +4,7 @@ import Foundation
 extension Torch {
     /// Runs `body(0)` … `body(count − 1)` at the same time, `body(0)` on this thread and the others
     /// on threads started for them, splitting this thread's CPU intra-op threads (``threadCount``)
-    /// among them, each in inference mode; returns when all have finished.
+    /// among them (at least one each), each in inference mode; returns when all have finished.
     ///
     /// Independent pieces of work run this way keep every core busy without the barriers that
     /// LibTorch's parallel kernels wait at between operations: on 2 cores, two pieces on one
@@ -19,7 +19,8 @@ extension Torch {
             return
         }
         let total = threadCount
-        let each = Int32(max(1, total / count))
+        // Body i's share; the first `total % count` bodies take one more.
+        let share = { (i: Int) in Int32(max(1, total / count + (i < total % count ? 1 : 0))) }
         guard ct_set_thread_local_threads(Int32(total)) else {
             for i in 0..<count { try body(i) }
             return
@@ -27,6 +28,7 @@ extension Torch {
         let failures = FirstFailure()
         let finished = DispatchSemaphore(value: 0)
         for i in 1..<count {
+            let each = share(i)
             let thread = Thread {
                 _ = ct_set_thread_local_threads(each)
                 do {
@@ -39,7 +41,7 @@ extension Torch {
             thread.stackSize = threadStackBytes
             thread.start()
         }
-        _ = ct_set_thread_local_threads(each)
+        _ = ct_set_thread_local_threads(share(0))
         do {
             try inferenceMode { try body(0) }
         } catch {
