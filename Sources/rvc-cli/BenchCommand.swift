@@ -111,8 +111,7 @@ struct BenchCommand: ParsableCommand {
             try process.run()
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            let d = clock.now - start
-            let elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            let elapsed = (clock.now - start).inSeconds
             guard process.terminationStatus == 0 else {
                 throw ValidationError("the cold-start `rvc convert` exited with status \(process.terminationStatus)")
             }

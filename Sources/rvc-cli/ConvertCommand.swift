@@ -199,7 +199,6 @@ struct ConvertCommand: ParsableCommand {
     }
 
     private func seconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
-        let d = clock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        (clock.now - start).inSeconds
     }
 }

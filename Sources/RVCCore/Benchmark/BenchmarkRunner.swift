@@ -35,11 +35,11 @@ public struct BenchmarkRunner: Sendable {
         var start = clock.now
         let converter = try VoiceConverter.load(
             hubert: models.hubert, rmvpe: models.rmvpe, device: c.device, precision: c.precision)
-        let converterSeconds = Self.seconds(clock.now - start)
+        let converterSeconds = (clock.now - start).inSeconds
         start = clock.now
         let voice = try VoiceModel.load(model: models.voice, index: models.index, device: c.device, precision: c.precision)
         let loading = BenchmarkReport.Loading(
-            hubertAndRMVPESeconds: converterSeconds, voiceSeconds: Self.seconds(clock.now - start),
+            hubertAndRMVPESeconds: converterSeconds, voiceSeconds: (clock.now - start).inSeconds,
             residentBytes: ProcessMetrics.residentBytes())
 
         var runs: [BenchmarkReport.Run] = []
@@ -80,10 +80,6 @@ public struct BenchmarkRunner: Sendable {
             device: c.device.description, precision: c.precision.rawValue,
             date: ISO8601DateFormatter().string(from: Date()))
         return BenchmarkReport(environment: environment, models: files, loading: loading, runs: runs, coldStart: nil)
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     private static func format(_ x: Double) -> String {

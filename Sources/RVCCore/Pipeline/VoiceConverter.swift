@@ -110,8 +110,7 @@ public final class VoiceConverter: Sendable {
         var mark = clock.now
         func lap(_ stage: WritableKeyPath<StageTimings, Double>) {
             let now = clock.now
-            let elapsed = now - mark
-            timings[keyPath: stage] += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            timings[keyPath: stage] += (now - mark).inSeconds
             mark = now
         }
 
