@@ -4,7 +4,8 @@ import Foundation
 extension Torch {
     /// Runs `body(0)` … `body(count − 1)` at the same time, `body(0)` on this thread and the others
     /// on threads started for them, splitting this thread's CPU intra-op threads (``threadCount``)
-    /// among them (at least one each), each in inference mode; returns when all have finished.
+    /// among them (at least one each), each in inference mode; returns their results in order
+    /// when all have finished.
     ///
     /// Independent pieces of work run this way keep every core busy without the barriers that
     /// LibTorch's parallel kernels wait at between operations: on 2 cores, two pieces on one
@@ -12,64 +13,61 @@ extension Torch {
     /// Dedicated threads rather than a shared pool, so the pieces cannot end up queued behind
     /// other work on a busy pool and run one by one. Where this LibTorch build cannot set
     /// per-thread counts (no OpenMP), or `count` is 1, the bodies run one after the other here.
-    /// - Throws: the first error a body threw (after all have finished).
-    public static func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws {
-        guard count > 1 else {
-            if count == 1 { try body(0) }
-            return
-        }
+    /// - Throws: the error of the first body (by index) that threw, after all have finished.
+    @discardableResult
+    public static func concurrently<Value: Sendable>(
+        _ count: Int, _ body: @escaping @Sendable (Int) throws -> Value
+    ) throws -> [Value] {
+        guard count > 1 else { return try (0..<count).map(body) }
         let total = threadCount
         // Body i's share; the first `total % count` bodies take one more.
         let share = { (i: Int) in Int32(max(1, total / count + (i < total % count ? 1 : 0))) }
         guard ct_set_thread_local_threads(Int32(total)) else {
-            for i in 0..<count { try body(i) }
-            return
+            return try (0..<count).map(body)
         }
-        let failures = FirstFailure()
+        let outcomes = Outcomes<Value>(count: count)
         let finished = DispatchSemaphore(value: 0)
         for i in 1..<count {
             let each = share(i)
             let thread = Thread {
                 _ = ct_set_thread_local_threads(each)
-                do {
-                    try inferenceMode { try body(i) }
-                } catch {
-                    failures.record(error)
-                }
+                outcomes.set(Result { try inferenceMode { try body(i) } }, at: i)
                 finished.signal()
             }
             thread.stackSize = threadStackBytes
             thread.start()
         }
         _ = ct_set_thread_local_threads(share(0))
-        do {
-            try inferenceMode { try body(0) }
-        } catch {
-            failures.record(error)
-        }
+        outcomes.set(Result { try inferenceMode { try body(0) } }, at: 0)
         _ = ct_set_thread_local_threads(Int32(total))
         for _ in 1..<count { finished.wait() }
-        if let error = failures.first { throw error }
+        return try outcomes.values()
     }
 
     /// Stack of the threads ``concurrently(_:_:)`` starts: glibc's default for the main thread.
     static let threadStackBytes = 8 << 20
 }
 
-/// The first error recorded by any of several threads.
-private final class FirstFailure: @unchecked Sendable {
+/// What each of several threads returned or threw, stored by index.
+private final class Outcomes<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var error: (any Error)?
+    private var slots: [Result<Value, any Error>?]
 
-    func record(_ error: any Error) {
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ outcome: Result<Value, any Error>, at index: Int) {
         lock.lock()
         defer { lock.unlock() }
-        if self.error == nil { self.error = error }
+        slots[index] = outcome
     }
 
-    var first: (any Error)? {
+    /// Every value in order, or the first error. Called once every thread has stored its outcome.
+    func values() throws -> [Value] {
         lock.lock()
         defer { lock.unlock() }
-        return error
+        return try slots.enumerated().map { i, slot in
+            guard let slot else { preconditionFailure("concurrent body \(i) stored no outcome") }
+            return try slot.get()
+        }
     }
 }

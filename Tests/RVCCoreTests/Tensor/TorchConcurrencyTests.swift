@@ -61,6 +61,12 @@ struct TorchConcurrencyTests {
         #expect(finished.all == [1: 1, 2: 1])
     }
 
+    @Test("the results come back in the bodies' order")
+    func resultsInOrder() throws {
+        #expect(try Torch.concurrently(3) { i in i * 10 } == [0, 10, 20])
+        #expect(try Torch.concurrently(1) { i in "body \(i)" } == ["body 0"])
+    }
+
     @Test("one body runs on the calling thread, none runs nothing")
     func singleAndEmpty() throws {
         let record = Record()

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The HiFi-GAN decoder `dec`: `GeneratorNSF` for pitch models (with the harmonic source and its
 /// noise convolutions) or the plain `Generator` otherwise (reference-inference.md D.6, D.7).
 struct Decoder: Sendable {
@@ -155,18 +153,11 @@ struct Decoder: Sendable {
                 harmonic: harmonic?.narrow(dim: 2, start: start * upp, length: (end - start) * upp))
             return try audio.narrow(dim: 2, start: (piece.lowerBound - start) * upp, length: piece.count * upp)
         }
-        var outputs: [Tensor]
-        if plan.workers > 1 {
-            let results = PieceResults(count: plan.pieces.count)
-            try Torch.concurrently(plan.workers) { worker in
-                for i in stride(from: worker, to: plan.pieces.count, by: plan.workers) {
-                    results.store(try decodePiece(plan.pieces[i]), at: i)
-                }
-            }
-            outputs = results.all()
-        } else {
-            outputs = try plan.pieces.map(decodePiece)
+        // Worker w decodes pieces w, w + workers, …; with one worker, all of them here in order.
+        let decoded = try Torch.concurrently(plan.workers) { worker in
+            try stride(from: worker, to: plan.pieces.count, by: plan.workers).map { try decodePiece(plan.pieces[$0]) }
         }
+        let outputs = plan.pieces.indices.map { decoded[$0 % plan.workers][$0 / plan.workers] }
         return outputs.count == 1 ? outputs[0] : try Tensor.cat(outputs, dim: 2)
     }
 
@@ -212,30 +203,5 @@ struct Decoder: Sendable {
         }
         try x.leakyReluInPlace(Self.finalSlope)
         return try postConv(x).tanh()
-    }
-}
-
-/// Decoded pieces, stored by index from several threads.
-private final class PieceResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var tensors: [Tensor?]
-
-    init(count: Int) { tensors = Array(repeating: nil, count: count) }
-
-    func store(_ tensor: Tensor, at index: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        tensors[index] = tensor
-    }
-
-    /// Every piece, in order. Called only after every worker returned without an error, when
-    /// each piece has been stored.
-    func all() -> [Tensor] {
-        lock.lock()
-        defer { lock.unlock() }
-        return tensors.enumerated().map { i, tensor in
-            guard let tensor else { preconditionFailure("decoder piece \(i) was never stored") }
-            return tensor
-        }
     }
 }
