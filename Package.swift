@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RVCAudio", targets: ["RVCAudio"]),
         .library(name: "RVCStorage", targets: ["RVCStorage"]),
         .library(name: "RVCWorker", targets: ["RVCWorker"]),
+        .library(name: "RVCBench", targets: ["RVCBench"]),
         .executable(name: "rvc", targets: ["rvc-cli"]),
     ],
     dependencies: [
@@ -70,15 +71,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
+        // Benchmarks and checks: random-weight model writers, synthetic singing, the runner and its
+        // report. Apps that only convert voices need not link it.
+        .target(
+            name: "RVCBench",
+            dependencies: ["RVCCore", "RVCAudio"]),
         .executableTarget(
             name: "rvc-cli",
             dependencies: [
-                "RVCCore", "RVCAudio", "RVCStorage", "RVCWorker",
+                "RVCCore", "RVCAudio", "RVCStorage", "RVCWorker", "RVCBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // MARK: Tests (mirror Sources/)
-        .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch"]),
+        .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch", "RVCBench"]),
+        .testTarget(name: "RVCBenchTests", dependencies: ["RVCBench", "RVCCore"]),
         .testTarget(name: "RVCAudioTests", dependencies: ["RVCAudio"]),
         .testTarget(name: "RVCStorageTests", dependencies: ["RVCStorage"]),
         .testTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RVCAudio
+import RVCBench
 import RVCCore
 
 /// `rvc bench`: full-size random-weight models, synthetic singing, a JSON report.

@@ -423,12 +423,8 @@ struct PickleMachine {
     }
 
     /// PyTorch's legacy typed storage class names (`torch.<Name>`) and their element types.
-    static let storageDTypes: [String: DType] = [
-        "FloatStorage": .float32, "HalfStorage": .float16, "BFloat16Storage": .bfloat16,
-        "DoubleStorage": .float64, "LongStorage": .int64, "IntStorage": .int32,
-        "ShortStorage": .int16, "BoolStorage": .bool, "ByteStorage": .uint8, "CharStorage": .int8,
-        "ComplexFloatStorage": .complex64,
-    ]
+    static let storageDTypes: [String: DType] = Dictionary(
+        uniqueKeysWithValues: DType.allCases.map { ($0.torchStorageName, $0) })
 
     private mutating func reduce(_ callable: V, _ argsValue: V) throws -> V {
         guard case .global(let global) = callable else { throw fail("REDUCE on a non-class value") }

@@ -22,6 +22,24 @@ public enum DType: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// PyTorch's legacy typed-storage class name for this element type (`torch.FloatStorage`, …),
+    /// the name checkpoints use for their storages.
+    public var torchStorageName: String {
+        switch self {
+        case .float32: return "FloatStorage"
+        case .float16: return "HalfStorage"
+        case .bfloat16: return "BFloat16Storage"
+        case .float64: return "DoubleStorage"
+        case .int64: return "LongStorage"
+        case .int32: return "IntStorage"
+        case .int16: return "ShortStorage"
+        case .bool: return "BoolStorage"
+        case .uint8: return "ByteStorage"
+        case .int8: return "CharStorage"
+        case .complex64: return "ComplexFloatStorage"
+        }
+    }
+
     var native: CTDType {
         switch self {
         case .float32: return CT_FLOAT32

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RVCBench
 @testable import RVCCore
 
 /// Random byte mutations of the fixture files: every load must end in a value or a typed error,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RVCBench
 @testable import RVCCore
 
 /// Files crafted to attack a loader: each must give a clear typed error (or load as inert data) and

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RVCBench
 @testable import RVCCore
 
 /// Chunked RMVPE (overlapping windows of mel frames) against the whole-file computation and the

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RVCBench
 @testable import RVCCore
 
 /// Decoding only the kept frames, in pieces, gives the same samples as decoding everything.

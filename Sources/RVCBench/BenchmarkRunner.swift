@@ -1,4 +1,5 @@
 import Foundation
+import RVCCore
 
 /// Times conversions of synthetic singing with the benchmark models: loading, then for every input
 /// duration and thread count a warm-up and repeated conversions, reporting median stage times, the

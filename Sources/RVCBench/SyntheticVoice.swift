@@ -1,4 +1,5 @@
 import Foundation
+import RVCCore
 
 /// A deterministic singing-like test signal at 16 kHz: phrases of sung vowels (notes of a scale
 /// with glides and vibrato, harmonics shaped by vowel formants, a little breath noise) separated by
@@ -75,32 +76,5 @@ public struct SyntheticVoice: Sendable {
             position = breathEnd
         }
         return out
-    }
-}
-
-/// SplitMix64: a small, fast, seedable generator (Steele, Lea and Flood 2014); also the tests'
-/// source of reproducible data.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
-    /// Standard normal (Box–Muller).
-    mutating func gaussian() -> Double {
-        let u = max(unit(), 1e-300)
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * unit())
     }
 }

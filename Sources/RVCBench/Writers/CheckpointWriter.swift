@@ -1,4 +1,5 @@
 import Foundation
+import RVCCore
 
 /// Writes PyTorch zip checkpoints (the format `torch.save` produces and ``TorchCheckpoint`` reads):
 /// stored entries, payloads aligned to 64 bytes through padding in the local extra field, a protocol-2
@@ -179,9 +180,7 @@ struct PickleEncoder {
         op(0x52)
     }
 
-    static func storageName(_ dtype: DType) -> String {
-        PickleMachine.storageDTypes.first { $0.value == dtype }?.key ?? "FloatStorage"
-    }
+    static func storageName(_ dtype: DType) -> String { dtype.torchStorageName }
 
     mutating func encode(_ value: CheckpointWriter.Value) throws {
         switch value {

@@ -1,4 +1,5 @@
 import Foundation
+import RVCCore
 
 /// Writes a faiss `IndexIVFFlat` file with an L2 flat quantizer, byte for byte in the layout
 /// `faiss::write_index` produces (reference-inference.md F.4), so that ``FaissIndexFile`` and faiss

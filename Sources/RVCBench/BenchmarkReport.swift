@@ -1,4 +1,5 @@
 import Foundation
+import RVCCore
 
 /// What `rvc bench` measured, encoded as JSON (snake_case keys, seconds and bytes).
 public struct BenchmarkReport: Sendable, Codable {

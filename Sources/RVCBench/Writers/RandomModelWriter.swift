@@ -1,4 +1,5 @@
 import Foundation
+import RVCCore
 
 /// Writes random-weight models in the production file formats (fairseq HuBERT `.pt`, RMVPE `.pt`,
 /// RVC voice `.pth`, faiss `.index`) with the project's own writers, for benchmarks and tests.

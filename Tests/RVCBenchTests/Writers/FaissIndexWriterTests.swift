@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RVCBench
 import RVCCore
 
 /// The index writer produces faiss's own bytes and what the reader reads back.

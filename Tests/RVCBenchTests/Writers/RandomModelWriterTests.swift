@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RVCBench
 import RVCCore
 
 /// The random-weight writer reproduces the key names and shapes of the reference's files (checked

@@ -1,4 +1,5 @@
 import Foundation
+import RVCCore
 
 /// The four full-size random-weight files a benchmark runs on: HuBERT base, RMVPE, an RVC v2 48 kHz
 /// voice model with pitch, and a 40 000 × 768 IVF index, written once into a folder and reused.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RVCBench
 import RVCCore
 
 @Suite("CheckpointWriter round trips through TorchCheckpoint")
