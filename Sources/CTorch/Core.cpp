@@ -8,6 +8,7 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/core/InferenceMode.h>
 #include <c10/core/CPUAllocator.h>
+#include <c10/core/CachingDeviceAllocator.h>
 #include <dlfcn.h>
 #include <cstring>
 #include <mutex>
@@ -202,6 +203,29 @@ CTStatus ct_cuda_synchronize(int32_t device) {
     CT_GUARD({
         require_cuda_device(device);
         at::detail::getCUDAHooks().deviceSynchronize(static_cast<c10::DeviceIndex>(device));
+        return CT_OK;
+    })
+}
+
+CTStatus ct_cuda_memory_stats(int32_t device, CTCUDAMemoryStats *stats) {
+    CT_GUARD({
+        require_cuda_device(device);
+        // The aggregate row (StatType::AGGREGATE) of the caching allocator that libtorch_cuda
+        // registers for at::kCUDA when it is loaded.
+        const auto s = c10::getDeviceAllocator(at::kCUDA)->getDeviceStats(static_cast<c10::DeviceIndex>(device));
+        const auto all = static_cast<size_t>(c10::CachingAllocator::StatType::AGGREGATE);
+        stats->allocated_bytes = static_cast<uint64_t>(s.allocated_bytes[all].current);
+        stats->peak_allocated_bytes = static_cast<uint64_t>(s.allocated_bytes[all].peak);
+        stats->reserved_bytes = static_cast<uint64_t>(s.reserved_bytes[all].current);
+        stats->peak_reserved_bytes = static_cast<uint64_t>(s.reserved_bytes[all].peak);
+        return CT_OK;
+    })
+}
+
+CTStatus ct_cuda_reset_peak_memory(int32_t device) {
+    CT_GUARD({
+        require_cuda_device(device);
+        c10::getDeviceAllocator(at::kCUDA)->resetPeakStats(static_cast<c10::DeviceIndex>(device));
         return CT_OK;
     })
 }

@@ -78,6 +78,17 @@ CTStatus ct_cuda_mem_info(int32_t device, uint64_t *free_bytes, uint64_t *total_
 /// Name of a CUDA device, written into buf (NUL-terminated).
 CTStatus ct_cuda_device_name(int32_t device, char *buf, size_t len);
 CTStatus ct_cuda_synchronize(int32_t device);
+/// The CUDA caching allocator's byte counts for a device (torch.cuda.memory_stats): tensors'
+/// bytes now and at their peak, and the bytes it holds from the driver now and at their peak.
+typedef struct CTCUDAMemoryStats {
+    uint64_t allocated_bytes;
+    uint64_t peak_allocated_bytes;
+    uint64_t reserved_bytes;
+    uint64_t peak_reserved_bytes;
+} CTCUDAMemoryStats;
+CTStatus ct_cuda_memory_stats(int32_t device, CTCUDAMemoryStats *stats);
+/// Starts the peaks of ct_cuda_memory_stats again from the current counts.
+CTStatus ct_cuda_reset_peak_memory(int32_t device);
 /// cuDNN autotuning (torch.backends.cudnn.benchmark).
 void ct_set_cudnn_benchmark(bool on);
 bool ct_cudnn_benchmark(void);

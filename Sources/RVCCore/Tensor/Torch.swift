@@ -63,6 +63,34 @@ public enum Torch {
         try check("cuda_synchronize", ct_cuda_synchronize(Int32(device)))
     }
 
+    /// What LibTorch's CUDA caching allocator holds on a device, in bytes.
+    public struct CUDAMemoryStatistics: Sendable, Equatable, Codable {
+        /// Bytes in live tensors now.
+        public var allocated: UInt64
+        /// The most bytes in live tensors since the peaks were last reset (`max_memory_allocated`).
+        public var peakAllocated: UInt64
+        /// Bytes the allocator holds from the driver now (live tensors and its cache).
+        public var reserved: UInt64
+        /// The most bytes held from the driver since the peaks were last reset (`max_memory_reserved`).
+        public var peakReserved: UInt64
+    }
+
+    /// The CUDA caching allocator's counts for a device.
+    /// - Throws: ``TorchError`` when CUDA or the device is unavailable.
+    public static func cudaMemoryStatistics(device: Int = 0) throws -> CUDAMemoryStatistics {
+        var stats = CTCUDAMemoryStats()
+        try check("cuda_memory_stats", ct_cuda_memory_stats(Int32(device), &stats))
+        return CUDAMemoryStatistics(
+            allocated: stats.allocated_bytes, peakAllocated: stats.peak_allocated_bytes,
+            reserved: stats.reserved_bytes, peakReserved: stats.peak_reserved_bytes)
+    }
+
+    /// Starts the peaks of ``cudaMemoryStatistics(device:)`` again from the current counts.
+    /// - Throws: ``TorchError`` when CUDA or the device is unavailable.
+    public static func resetCUDAPeakMemory(device: Int = 0) throws {
+        try check("cuda_reset_peak_memory", ct_cuda_reset_peak_memory(Int32(device)))
+    }
+
     /// Enables cuDNN autotuning of convolution algorithms.
     public static func setCuDNNBenchmark(_ on: Bool) { ct_set_cudnn_benchmark(on) }
 

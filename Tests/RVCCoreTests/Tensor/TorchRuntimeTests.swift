@@ -64,11 +64,20 @@ import Testing
             #expect(!(try Torch.cudaDeviceName()).isEmpty)
             try Torch.cudaSynchronize()
             #expect(try Tensor([Float](arrayLiteral: 1)).to(device: .cuda(0)).device == .cuda(0))
+            try Torch.resetCUDAPeakMemory()
+            let before = try Torch.cudaMemoryStatistics()
+            let big = try Tensor.zeros([16 << 20], device: .cuda(0))  // 64 MiB
+            let during = try Torch.cudaMemoryStatistics()
+            #expect(during.allocated >= before.allocated + (64 << 20))
+            #expect(during.peakAllocated >= during.allocated && during.peakReserved >= during.reserved)
+            withExtendedLifetime(big) {}
         } else {
             #expect(Torch.cudaDeviceCount == 0)
             expectTorchError("cuda_mem_info", kind: .unavailable) { try Torch.cudaMemory() }
             expectTorchError("cuda_device_name", kind: .unavailable) { try Torch.cudaDeviceName() }
             expectTorchError("cuda_synchronize", kind: .unavailable) { try Torch.cudaSynchronize() }
+            expectTorchError("cuda_memory_stats", kind: .unavailable) { try Torch.cudaMemoryStatistics() }
+            expectTorchError("cuda_reset_peak_memory", kind: .unavailable) { try Torch.resetCUDAPeakMemory() }
             expectTorchError("to(", kind: .unavailable) { try Tensor([Float](arrayLiteral: 1)).to(device: .cuda(0)) }
             expectTorchError("zeros", kind: .unavailable) { try Tensor.zeros([1], device: .cuda(0)) }
             expectTorchError("Generator", kind: .unavailable) { try Generator(seed: 1, device: .cuda(0)) }
