@@ -94,8 +94,23 @@ public struct RandomModelWriter: Sendable {
 
     /// Writes an RMVPE checkpoint (a plain state dict, as `rmvpe.pt` is), in float16 by default as
     /// the distributed file (181 MB for 90.5 M values) is.
+    ///
+    /// The U-Net's residual blocks add their branch to their input with batch norms whose running
+    /// statistics are 0 and 1 here (a trained model's normalise), so the activations would double
+    /// in variance at each of its 56 blocks and pass float16's range. As in Fixup initialisation,
+    /// each branch's last gain is 1/√blocks and the 1×1 shortcuts preserve variance, so the
+    /// activations grow by about e in variance through the whole net and float16 runs as it does
+    /// with the released weights.
     public func writeRMVPE(_ config: RMVPEConfig, dtype: DType = .float16, to url: URL) throws {
-        let weights = try tensors(Self.rmvpeShapes(config), dtype: dtype)
+        let residualBlocks = config.blocks * (2 * config.encoderDecoderLayers + config.intermediateLayers)
+        let branchGain = 1 / Double(max(1, residualBlocks)).squareRoot()
+        let weights = try tensors(Self.rmvpeShapes(config), dtype: .float32).map { name, value -> (String, CheckpointWriter.Value) in
+            guard case .tensor(let tensor) = value else { return (name, value) }
+            var scaled = tensor
+            if name.hasSuffix(".conv.4.weight") { scaled = try tensor * branchGain }
+            if name.hasSuffix(".shortcut.weight") { scaled = try tensor * 0.5.squareRoot() }
+            return (name, .tensor(try scaled.to(dtype: dtype)))
+        }
         try CheckpointWriter(archiveName: url.deletingPathExtension().lastPathComponent).write(.orderedDict(weights), to: url)
     }
 
