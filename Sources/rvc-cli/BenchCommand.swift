@@ -4,18 +4,30 @@ import RVCAudio
 import RVCBench
 import RVCCore
 
-/// `rvc bench`: full-size random-weight models, synthetic singing, a JSON report.
+/// `rvc bench`: speed (the default `run`) and numerical parity (`parity`) on this machine.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
+        abstract: "Measure speed, start-up time and memory, or check parity against the reference fixtures.",
+        subcommands: [BenchRunCommand.self, BenchParityCommand.self],
+        defaultSubcommand: BenchRunCommand.self)
+}
+
+/// `rvc bench [run]`: full-size random-weight models, synthetic singing, a JSON report.
+struct BenchRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Measure conversion speed, start-up time and memory with full-size random-weight models.",
         discussion: """
             The first run writes HuBERT base, RMVPE, an RVC v2 48 kHz voice model and a 40 000 × 768 \
-            IVF index with random weights into --models (about 740 MB; no network, no Python). Each \
-            series converts synthetic singing of one duration at one thread count: one warm-up, then \
-            --repetitions runs; the report gives median stage times, the real-time factor and peak \
-            resident memory. The cold start runs `rvc convert` on a 5 s clip in fresh processes and \
-            reports process start → models ready. The JSON report goes to stdout (and --report).
+            IVF index with random weights into --models (about 550 MB; no network, no Python). Each \
+            series converts synthetic singing of one duration at one thread count, end to end: a \
+            44.1 kHz stereo MP3 song is decoded, converted and encoded as Ogg Opus 128 kb/s at \
+            48 kHz; one warm-up, then --repetitions runs, each output's length checked. The report \
+            gives median stage times, the real-time factor of the conversion and the speed of the \
+            whole, peak resident memory and, on CUDA, peak GPU memory. The cold start runs \
+            `rvc convert` on a 5 s clip in fresh processes and reports process start → models \
+            ready. The JSON report goes to stdout (and --report).
             """)
 
     @Option(help: "Folder of the benchmark models (default: bench-models in $RVC_CACHE_DIR or ~/.cache/rvc-nano).")
@@ -39,6 +51,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "auto, fp32, fp16 or bf16.")
     var precision: String = "auto"
 
+    @Option(name: .customLong("song-format"), help: "Format of the 44.1 kHz stereo song each series decodes: mp3, wav, flac or ogg.")
+    var songFormat: String = "mp3"
+
+    @Flag(name: .customLong("cudnn-benchmark"), help: "Let cuDNN time its convolution algorithms per input shape (CUDA).")
+    var cuDNNBenchmark = false
+
     @Option(help: "Also write the JSON report to this file.")
     var report: String?
 
@@ -51,6 +69,14 @@ struct BenchCommand: ParsableCommand {
         _ = try parsedDurations()
         _ = try parsedThreads()
         _ = try DeviceArguments.precision(precision, for: try DeviceArguments.device(device))
+        _ = try parsedSongFormat()
+    }
+
+    func parsedSongFormat() throws -> AudioFormat {
+        guard let format = AudioFormat(rawValue: songFormat.lowercased()) else {
+            throw ValidationError("--song-format must be mp3, wav, flac or ogg, got '\(songFormat)'")
+        }
+        return format
     }
 
     func run() throws {
@@ -61,6 +87,8 @@ struct BenchCommand: ParsableCommand {
         configuration.repetitions = repetitions
         configuration.device = parsedDevice
         configuration.precision = try DeviceArguments.precision(precision, for: parsedDevice)
+        configuration.songFormat = try parsedSongFormat()
+        if parsedDevice.isCUDA { Torch.cuDNNBenchmark = cuDNNBenchmark }
 
         let folder = URL(fileURLWithPath: models ?? Self.defaultModelsFolder().path, isDirectory: true)
         let files = BenchmarkModels(folder: folder)
