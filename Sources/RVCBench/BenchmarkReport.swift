@@ -38,6 +38,20 @@ public struct BenchmarkReport: Sendable, Codable {
         public var total: Double
     }
 
+    /// Medians of one end-to-end conversion of a song file, in seconds.
+    public struct EndToEnd: Sendable, Codable {
+        /// Decoding the song and resampling it to 16 kHz mono.
+        public var decode: Double
+        /// The conversion (``Stages/total``).
+        public var convert: Double
+        /// Resampling to 48 kHz and encoding Ogg Opus 128 kb/s.
+        public var encode: Double
+        /// All of it.
+        public var total: Double
+        /// Every repetition's total, in order.
+        public var totals: [Double]
+    }
+
     /// Repeated conversions of one input duration at one thread count.
     public struct Run: Sendable, Codable {
         public var inputSeconds: Double
@@ -52,8 +66,18 @@ public struct BenchmarkReport: Sendable, Codable {
         public var realTimeFactor: Double
         /// Input duration ÷ median total.
         public var speed: Double
+        /// The same conversions from song file to Ogg Opus file.
+        public var endToEnd: EndToEnd
+        /// Input duration ÷ median end-to-end total (300 means 300× real time).
+        public var endToEndSpeed: Double
+        /// Every output had exactly the length its input promises.
+        public var outputLengthVerified: Bool
         /// Peak resident memory during these repetitions (counted from just before them).
         public var peakResidentBytes: Int64?
+        /// Peak bytes in CUDA tensors during these repetitions (`max_memory_allocated`; nil on the CPU).
+        public var peakGPUAllocatedBytes: UInt64?
+        /// Peak bytes the CUDA caching allocator held (`max_memory_reserved`; nil on the CPU).
+        public var peakGPUReservedBytes: UInt64?
     }
 
     /// `rvc convert` of a short clip in a fresh process, from process start.

@@ -38,6 +38,15 @@ struct BenchCommandTests {
         #expect((median["synthesis"] ?? 0) > 0 && (median["pitch"] ?? 0) > 0 && (median["features"] ?? 0) > 0)
         #expect(abs((run["real_time_factor"] as? Double ?? 0) - total) < 1e-9)
         #expect((run["peak_resident_bytes"] as? Int ?? 0) > 500_000_000)
+        // End to end: an MP3 song decoded, converted and encoded as Ogg Opus, its length checked.
+        let endToEnd = try #require(run["end_to_end"] as? [String: Any])
+        let decode = try #require(endToEnd["decode"] as? Double)
+        let encode = try #require(endToEnd["encode"] as? Double)
+        let whole = try #require(endToEnd["total"] as? Double)
+        #expect(decode > 0 && encode > 0 && whole >= total + decode + encode - 1e-6)
+        #expect(abs((run["end_to_end_speed"] as? Double ?? 0) - 1 / whole) < 1e-9)
+        #expect(run["output_length_verified"] as? Bool == true)
+        #expect(run["peak_gpu_allocated_bytes"] == nil)
 
         let cold = try #require(json["cold_start"] as? [String: Any])
         let ready = try #require(cold["ready_seconds"] as? Double)
@@ -58,6 +67,7 @@ struct BenchCommandTests {
         (["--durations", "0"], "--durations"), (["--durations", "5,x"], "--durations"),
         (["--threads", "0"], "--threads"), (["--repetitions", "0"], "--repetitions"),
         (["--cold-runs", "-1"], "--cold-runs"), (["--precision", "fp8"], "--precision"),
+        (["--song-format", "aiff"], "--song-format"),
     ])
     func rejectsBadOptions(extra: [String], flag: String) async throws {
         let result = try await RVCBinary.run(["bench", "--models", "/nonexistent/never-written"] + extra)
