@@ -1,21 +1,40 @@
-# Times the reference worker's CPU work for one conversion in PyTorch eager, stage by stage, to
-# compare with `rvc bench` side by side (docs/performance.md). The reference itself cannot be
-# installed here (fairseq 0.12.2 does not build offline), so each stage is a PyTorch stand-in
-# written for this benchmark from docs/reference-inference.md, with the same shapes and operations
-# and random weights: HuBERT base (section B), RMVPE (C.1, C.3), the text encoder (D.2), the flow
-# (D.4), the NSF source and the v2 48 kHz decoder (D.5, D.6). Weight norm is folded and BatchNorm
-# left as modules, which favours PyTorch slightly. What is left out (audio decoding, filtering, the
-# index search, the RMS mix, about 0.3 s in rvc-nano) is small.
+# Times the reference worker's work for one conversion in PyTorch eager, stage by stage, to
+# compare with `rvc bench` side by side (docs/performance.md, docs/gpu.md). The reference itself
+# cannot be installed here (fairseq 0.12.2 does not build offline), so each stage is a PyTorch
+# stand-in written for this benchmark from docs/reference-inference.md, with the same shapes and
+# operations and random weights: HuBERT base (section B), RMVPE (C.1, C.3), the text encoder (D.2),
+# the flow (D.4), the NSF source and the v2 48 kHz decoder (D.5, D.6). Weight norm is folded and
+# BatchNorm left as modules, which favours PyTorch slightly. What is left out (audio decoding,
+# filtering, the index search, the RMS mix, about 0.3 s in rvc-nano on the CPU) is small.
+#
+# As the reference does, pitch runs once over the whole padded input and HuBERT and the
+# synthesizer per segment: inputs longer than x_max (41 s in fp32, 65 s in half precision) are cut
+# into segments of about x_center (38 s / 60 s), each padded by x_pad (1 s / 3 s) on both sides.
+# On CUDA every stage is timed between device synchronisations; fp16 and bf16 run every network in
+# that dtype (the reference's is_half), with the mel front end and the sine source in float32.
 #
 #   python3 -m venv /tmp/pt && /tmp/pt/bin/pip install torch==2.11.0
-#   /tmp/pt/bin/python Benchmarks/pytorch_reference.py 20 2    # input seconds, threads
-import math, sys, time, torch
+#   /tmp/pt/bin/python Benchmarks/pytorch_reference.py 20 2               # input seconds, threads
+#   python3 Benchmarks/pytorch_reference.py 180 --device cuda --dtype fp16 --runs 3 --json
+import argparse, json, math, statistics, sys, time, torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
-torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
+parser = argparse.ArgumentParser(description="PyTorch stand-in of the reference's conversion, timed by stage.")
+parser.add_argument("seconds", nargs="?", type=float, default=20.0, help="input duration in seconds")
+parser.add_argument("threads", nargs="?", type=int, default=2, help="CPU threads")
+parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+parser.add_argument("--dtype", default="fp32", choices=["fp32", "fp16", "bf16"])
+parser.add_argument("--runs", type=int, default=2, help="measured runs after one warm-up")
+parser.add_argument("--json", action="store_true", help="print one JSON report instead of text")
+options = parser.parse_args()
+seconds = options.seconds
+torch.set_num_threads(options.threads)
 torch.manual_seed(0)
+device = torch.device(options.device)
+dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[options.dtype]
+half = dtype != torch.float32
+x_pad, x_center, x_max = (3, 60, 65) if half else (1, 38, 41)
 
 
 # --- HuBERT base (fairseq layout, post-LN, 12 layers of 768) --------------------------------------
@@ -86,12 +105,14 @@ class RMVPE(nn.Module):
         s.cnn = nn.Conv2d(16, 3, 3, padding=1)
         s.gru = nn.GRU(384, 256, batch_first=True, bidirectional=True)
         s.fc = nn.Linear(512, 360)
-        s.register_buffer("window", torch.hann_window(1024))
-        s.register_buffer("mel", torch.rand(128, 513) * 0.01)
+        # Plain attributes, not buffers: the mel front end stays float32 whatever the network's
+        # dtype, as in the reference (moved to the device by `place` below).
+        s.window = torch.hann_window(1024)
+        s.melbank = torch.rand(128, 513) * 0.01
 
-    def forward(s, audio):  # [1, P]
+    def forward(s, audio):  # [1, P] float32
         spec = torch.stft(audio, 1024, 160, 1024, s.window, center=True, pad_mode="reflect", return_complex=True)
-        mel = torch.log(torch.clamp(s.mel @ spec.abs(), min=1e-5))
+        mel = torch.log(torch.clamp(s.melbank @ spec.abs(), min=1e-5)).to(dtype)
         frames = mel.shape[-1]
         mel = F.pad(mel, (0, 32 * ((frames - 1) // 32 + 1) - frames))
         x = s.bn(mel.transpose(-1, -2).unsqueeze(1))
@@ -229,7 +250,7 @@ class Decoder(nn.Module):
         sine = torch.sin(torch.cumsum(rad_up + shift, 1) * 2 * math.pi) * 0.1
         uv = F.interpolate((f0 > 0).float().unsqueeze(1), scale_factor=float(upp), mode="nearest").transpose(1, 2)
         sine = sine * uv + (uv * 0.003 + (1 - uv) * 0.1 / 3) * torch.randn_like(sine)
-        return torch.tanh(s.source(sine)).transpose(1, 2)
+        return torch.tanh(s.source(sine.to(s.source.weight.dtype))).transpose(1, 2)
 
     def forward(s, x, g, f0):
         har = s.harmonic(f0)
@@ -240,34 +261,59 @@ class Decoder(nn.Module):
         return torch.tanh(s.post(F.leaky_relu(x)))
 
 
+def sync():
+    if device.type == "cuda": torch.cuda.synchronize(device)
+
+
 def timed(name, fn, times):
-    start = time.perf_counter(); out = fn(); times[name] = time.perf_counter() - start
+    sync(); start = time.perf_counter(); out = fn(); sync()
+    times[name] = times.get(name, 0.0) + time.perf_counter() - start
     return out
 
 
 with torch.inference_mode():
-    hubert, rmvpe, encoder, flow, decoder = (m().eval() for m in (Hubert, RMVPE, TextEncoder, Flow, Decoder))
+    hubert, rmvpe, encoder, flow, decoder = (m().eval().to(device=device, dtype=dtype) for m in (Hubert, RMVPE, TextEncoder, Flow, Decoder))
+    rmvpe.window, rmvpe.melbank = rmvpe.window.to(device), rmvpe.melbank.to(device)
 
     def convert(input_seconds):
-        # The reference pads 1 s on each side (fp32 mode) and runs every stage on the padded audio.
-        audio = torch.randn(1, int((input_seconds + 2) * 16000)) * 0.1
+        pieces = 1 if input_seconds < x_max else math.ceil(input_seconds / x_center)
+        piece = input_seconds / pieces
         times = {}
-        feats = timed("features", lambda: hubert(audio), times)
-        timed("pitch", lambda: rmvpe(audio), times)
+        whole = torch.randn(1, int((input_seconds + 2 * x_pad) * 16000), device=device) * 0.1
+        timed("pitch", lambda: rmvpe(whole), times)
+        for _ in range(pieces):
+            audio = torch.randn(1, int((piece + 2 * x_pad) * 16000), device=device, dtype=dtype) * 0.1
+            feats = timed("features", lambda: hubert(audio), times)
 
-        def synthesize():
-            x = F.interpolate(feats.transpose(1, 2), scale_factor=2.0).transpose(1, 2)  # 2n frames
-            t = x.shape[1]
-            pitch = torch.randint(1, 256, (1, t))
-            f0 = torch.rand(1, t) * 300 + 100
-            g = torch.randn(1, 256, 1)
-            z = flow(encoder(x, pitch) * 1.0, g)
-            return decoder(z, g, f0)
-        timed("synthesis", synthesize, times)
+            def synthesize():
+                x = F.interpolate(feats.transpose(1, 2), scale_factor=2.0).transpose(1, 2)  # 2n frames
+                t = x.shape[1]
+                pitch = torch.randint(1, 256, (1, t), device=device)
+                f0 = torch.rand(1, t, device=device) * 300 + 100
+                g = torch.randn(1, 256, 1, device=device, dtype=dtype)
+                z = flow(encoder(x, pitch) * 1.0, g)
+                return decoder(z, g, f0)
+            timed("synthesis", synthesize, times)
         times["total"] = sum(times.values())
+        times["segments"] = pieces
         return times
 
     convert(2)  # warm-up
-    runs = [convert(seconds) for _ in range(2)]
-    for name in runs[0]:
-        print(f"{name}: {[round(r[name], 2) for r in runs]} s")
+    if device.type == "cuda": torch.cuda.reset_peak_memory_stats(device)
+    runs = [convert(seconds) for _ in range(options.runs)]
+    report = {
+        "torch": torch.__version__, "device": str(device), "dtype": options.dtype, "threads": options.threads,
+        "input_seconds": seconds, "segments": runs[0]["segments"],
+        "runs": [{k: v for k, v in r.items() if k != "segments"} for r in runs],
+        "median": {k: statistics.median(r[k] for r in runs) for k in ("pitch", "features", "synthesis", "total")},
+    }
+    report["speed"] = seconds / report["median"]["total"]
+    if device.type == "cuda":
+        report["gpu"] = torch.cuda.get_device_name(device)
+        report["peak_gpu_allocated_bytes"] = torch.cuda.max_memory_allocated(device)
+        report["peak_gpu_reserved_bytes"] = torch.cuda.max_memory_reserved(device)
+    if options.json:
+        print(json.dumps(report, indent=1))
+    else:
+        for name in ("features", "pitch", "synthesis", "total"):
+            print(f"{name}: {[round(r[name], 2) for r in runs]} s")
