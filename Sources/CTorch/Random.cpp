@@ -7,15 +7,26 @@
 
 using namespace ctorch;
 
+struct CTGenerator {
+    at::Generator generator;
+};
+
+namespace {
+
+/// The generator behind a handle; none (LibTorch's default generator) for NULL.
+c10::optional<at::Generator> generator_of(CTGeneratorRef generator) {
+    c10::optional<at::Generator> g;
+    if (generator) g = generator->generator;
+    return g;
+}
+
+} // namespace
+
 extern "C" {
 
 void ct_manual_seed(uint64_t seed) {
     at::manual_seed(seed);
 }
-
-struct CTGenerator {
-    at::Generator generator;
-};
 
 CTStatus ct_generator_new(uint64_t seed, CTDevice device, CTGeneratorRef *out) {
     CT_GUARD({
@@ -35,20 +46,12 @@ void ct_generator_free(CTGeneratorRef g) { delete g; }
 
 CTStatus ct_randn(const int64_t *shape, int32_t ndim, CTDType dtype, CTDevice device,
                   CTGeneratorRef generator, CTTensorRef *out) {
-    CT_GUARD({
-        c10::optional<at::Generator> g;
-        if (generator) g = generator->generator;
-        return wrap(at::randn(ints(shape, ndim), g, tensor_options(dtype, device)), out);
-    })
+    CT_GUARD({ return wrap(at::randn(ints(shape, ndim), generator_of(generator), tensor_options(dtype, device)), out); })
 }
 
 CTStatus ct_rand(const int64_t *shape, int32_t ndim, CTDType dtype, CTDevice device,
                  CTGeneratorRef generator, CTTensorRef *out) {
-    CT_GUARD({
-        c10::optional<at::Generator> g;
-        if (generator) g = generator->generator;
-        return wrap(at::rand(ints(shape, ndim), g, tensor_options(dtype, device)), out);
-    })
+    CT_GUARD({ return wrap(at::rand(ints(shape, ndim), generator_of(generator), tensor_options(dtype, device)), out); })
 }
 
 } // extern "C"
