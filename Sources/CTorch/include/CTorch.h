@@ -219,7 +219,7 @@ CTStatus ct_clamp(CTTensorRef t, bool has_min, double min, bool has_max, double 
                   CTTensorRef *out);
 CTStatus ct_where(CTTensorRef cond, CTTensorRef a, CTTensorRef b, CTTensorRef *out);
 CTStatus ct_masked_fill(CTTensorRef t, CTTensorRef mask, double value, CTTensorRef *out);
-/// alpha·a + beta·b... a + alpha·b (torch.add with alpha).
+/// a + alpha·b (torch.add with alpha).
 CTStatus ct_add_scaled(CTTensorRef a, CTTensorRef b, double alpha, CTTensorRef *out);
 /// In-place a += b (broadcasting b).
 CTStatus ct_add_(CTTensorRef a, CTTensorRef b);
