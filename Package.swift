@@ -46,10 +46,11 @@ let package = Package(
             cxxSettings: [.define("NDEBUG", .when(configuration: .release))]),
 
         // MARK: Libraries
+        .target(name: "RVCBasics"),
         .target(
             name: "RVCCore",
             dependencies: [
-                "CTorch",
+                "CTorch", "RVCBasics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -59,7 +60,7 @@ let package = Package(
         .target(
             name: "RVCStorage",
             dependencies: [
-                "CCurl",
+                "CCurl", "RVCBasics",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -84,6 +85,7 @@ let package = Package(
             ]),
 
         // MARK: Tests (mirror Sources/)
+        .testTarget(name: "RVCBasicsTests", dependencies: ["RVCBasics"]),
         .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch", "RVCBench"]),
         .testTarget(name: "RVCBenchTests", dependencies: ["RVCBench", "RVCCore"]),
         .testTarget(name: "RVCAudioTests", dependencies: ["RVCAudio"]),

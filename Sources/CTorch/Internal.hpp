@@ -7,6 +7,7 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "CTorch.h"
 
@@ -43,6 +44,30 @@ inline at::IntArrayRef ints(const int64_t *values, int32_t count) {
     if (count < 0 || (count > 0 && values == nullptr))
         throw std::invalid_argument("an integer array argument is NULL or has a negative length");
     return at::IntArrayRef(values, static_cast<size_t>(count));
+}
+
+/// The tensors of a C array of handles (cat, stack, the GRU's parameters); empty is refused.
+inline std::vector<at::Tensor> tensor_list(const CTTensorRef *tensors, int32_t count) {
+    if (count <= 0 || tensors == nullptr) throw std::invalid_argument("an empty tensor list");
+    std::vector<at::Tensor> list;
+    list.reserve(static_cast<size_t>(count));
+    for (int32_t i = 0; i < count; ++i) list.push_back(T(tensors[i]));
+    return list;
+}
+
+/// LibTorch's name of a padding mode (ct_pad, and ct_stft's centre padding).
+inline std::string pad_mode_name(CTPadMode mode) {
+    switch (mode) {
+    case CT_PAD_CONSTANT: return "constant";
+    case CT_PAD_REFLECT: return "reflect";
+    case CT_PAD_REPLICATE: return "replicate";
+    }
+    throw std::invalid_argument("unknown pad mode");
+}
+
+/// The options of a new tensor of `dtype` on `device` (the factories).
+inline at::TensorOptions tensor_options(CTDType dtype, CTDevice device) {
+    return at::TensorOptions().dtype(to_scalar_type(dtype)).device(to_device(device));
 }
 
 /// The fusions the stride-1 conv1d forms offer (see ct_conv1d_gemm): leaky_relu on the input as

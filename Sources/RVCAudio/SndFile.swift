@@ -125,20 +125,23 @@ final class SndFile {
 
     /// Writes all frames, throwing on a short write.
     func writeFloat(_ samples: UnsafeBufferPointer<Float>) throws {
-        guard let base = samples.baseAddress, let handle else { return }
-        let frames = samples.count / Int(info.channels)
-        let written = sf_writef_float(handle, base, sf_count_t(frames))
-        guard written == frames else {
-            throw AudioError.encodingFailed(
-                file: name, detail: errorMessage ?? "wrote \(written) of \(frames) frames")
-        }
+        try writeFrames(samples, sf_writef_float)
     }
 
     /// Writes all frames of 16-bit samples unchanged, throwing on a short write.
     func writeInt16(_ samples: UnsafeBufferPointer<Int16>) throws {
+        try writeFrames(samples, sf_writef_short)
+    }
+
+    /// Writes the interleaved frames of `samples` with `write` (`sf_writef_float`,
+    /// `sf_writef_short`), throwing on a short write.
+    private func writeFrames<Sample>(
+        _ samples: UnsafeBufferPointer<Sample>,
+        _ write: (OpaquePointer?, UnsafePointer<Sample>?, sf_count_t) -> sf_count_t
+    ) throws {
         guard let base = samples.baseAddress, let handle else { return }
         let frames = samples.count / Int(info.channels)
-        let written = sf_writef_short(handle, base, sf_count_t(frames))
+        let written = write(handle, base, sf_count_t(frames))
         guard written == frames else {
             throw AudioError.encodingFailed(
                 file: name, detail: errorMessage ?? "wrote \(written) of \(frames) frames")

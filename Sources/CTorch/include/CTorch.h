@@ -56,7 +56,7 @@ typedef struct CTDevice {
 /// The message of the last failing call on this thread ("" if none).
 const char *ct_last_error(void);
 
-// MARK: - Library, threads, devices
+// MARK: - Library, threads, devices (Core.cpp)
 
 /// LibTorch's version string, e.g. "2.11.0".
 const char *ct_version(void);
@@ -68,8 +68,6 @@ int32_t ct_get_num_threads(void);
 /// leaving the process default and other threads as they are; false where this LibTorch build
 /// has no OpenMP to set. A thread that sets it must set it back before it runs other work.
 bool ct_set_thread_local_threads(int32_t n);
-/// Seeds LibTorch's default CPU (and CUDA, if present) generators.
-void ct_manual_seed(uint64_t seed);
 /// True when CUDA can be used (tries to load LibTorch's CUDA library once).
 bool ct_cuda_is_available(void);
 int32_t ct_cuda_device_count(void);
@@ -93,6 +91,12 @@ CTStatus ct_cuda_reset_peak_memory(int32_t device);
 void ct_set_cudnn_benchmark(bool on);
 bool ct_cudnn_benchmark(void);
 
+/// Enters inference mode (no autograd bookkeeping) for the current thread until ct_guard_free.
+CTStatus ct_inference_guard_new(CTGuardRef *out);
+void ct_guard_free(CTGuardRef guard);
+
+// MARK: - Host memory cache (HostCache.cpp)
+
 /// Makes LibTorch keep freed CPU blocks of 1 MiB and more (up to `limit_bytes` in all) for reuse
 /// instead of returning them to the system (repeated page faults on every large activation).
 /// Installs the caching allocator on first call; later calls change the limit (0 frees the cache).
@@ -102,16 +106,19 @@ CTStatus ct_trim_host_cache(void);
 /// Bytes of freed blocks the host cache holds now (0 when it is not installed).
 int64_t ct_host_cache_bytes(void);
 
-/// Enters inference mode (no autograd bookkeeping) for the current thread until ct_guard_free.
-CTStatus ct_inference_guard_new(CTGuardRef *out);
-void ct_guard_free(CTGuardRef guard);
+// MARK: - Random generators and sampling (Random.cpp)
 
-// MARK: - Random generators
-
+/// Seeds LibTorch's default CPU (and CUDA, if present) generators.
+void ct_manual_seed(uint64_t seed);
 CTStatus ct_generator_new(uint64_t seed, CTDevice device, CTGeneratorRef *out);
 void ct_generator_free(CTGeneratorRef g);
+/// Standard normal / uniform [0,1) samples; `generator` may be NULL (default generator).
+CTStatus ct_randn(const int64_t *shape, int32_t ndim, CTDType dtype, CTDevice device,
+                  CTGeneratorRef generator, CTTensorRef *out);
+CTStatus ct_rand(const int64_t *shape, int32_t ndim, CTDType dtype, CTDevice device,
+                 CTGeneratorRef generator, CTTensorRef *out);
 
-// MARK: - Creation, lifetime and host access
+// MARK: - Creation, lifetime and host access (Creation.cpp)
 
 void ct_free(CTTensorRef t);
 /// Copies `ndim`-dimensional data of `dtype` from host memory into a new CPU tensor.
@@ -146,15 +153,8 @@ CTStatus ct_full(const int64_t *shape, int32_t ndim, double value, CTDType dtype
                  CTDevice device, CTTensorRef *out);
 CTStatus ct_arange(double start, double end, double step, CTDType dtype, CTDevice device,
                    CTTensorRef *out);
-/// Periodic Hann window of `length` (torch.hann_window).
-CTStatus ct_hann_window(int64_t length, CTDType dtype, CTDevice device, CTTensorRef *out);
-/// Standard normal / uniform [0,1) samples; `generator` may be NULL (default generator).
-CTStatus ct_randn(const int64_t *shape, int32_t ndim, CTDType dtype, CTDevice device,
-                  CTGeneratorRef generator, CTTensorRef *out);
-CTStatus ct_rand(const int64_t *shape, int32_t ndim, CTDType dtype, CTDevice device,
-                 CTGeneratorRef generator, CTTensorRef *out);
 
-// MARK: - Type, device and layout
+// MARK: - Type, device and layout: copies, views, joins, indexing (Layout.cpp)
 
 CTStatus ct_to(CTTensorRef t, CTDevice device, CTDType dtype, bool non_blocking,
                CTTensorRef *out);
@@ -183,8 +183,9 @@ CTStatus ct_index_select(CTTensorRef t, int64_t dim, CTTensorRef index, CTTensor
 CTStatus ct_gather(CTTensorRef t, int64_t dim, CTTensorRef index, CTTensorRef *out);
 CTStatus ct_repeat_interleave(CTTensorRef t, int64_t repeats, int64_t dim, CTTensorRef *out);
 CTStatus ct_view_as_real(CTTensorRef t, CTTensorRef *out);
+CTStatus ct_embedding(CTTensorRef weight, CTTensorRef indices, CTTensorRef *out);
 
-// MARK: - Elementwise
+// MARK: - Elementwise (Elementwise.cpp)
 
 typedef enum CTUnaryOp {
     CT_NEG = 0, CT_EXP, CT_LOG, CT_SIN, CT_COS, CT_TANH, CT_SIGMOID, CT_RELU, CT_GELU,
@@ -218,12 +219,12 @@ CTStatus ct_clamp(CTTensorRef t, bool has_min, double min, bool has_max, double 
                   CTTensorRef *out);
 CTStatus ct_where(CTTensorRef cond, CTTensorRef a, CTTensorRef b, CTTensorRef *out);
 CTStatus ct_masked_fill(CTTensorRef t, CTTensorRef mask, double value, CTTensorRef *out);
-/// alpha·a + beta·b... a + alpha·b (torch.add with alpha).
+/// a + alpha·b (torch.add with alpha).
 CTStatus ct_add_scaled(CTTensorRef a, CTTensorRef b, double alpha, CTTensorRef *out);
 /// In-place a += b (broadcasting b).
 CTStatus ct_add_(CTTensorRef a, CTTensorRef b);
 
-// MARK: - Reductions and scans
+// MARK: - Reductions and scans (Reduction.cpp)
 
 typedef enum CTReduceOp { CT_SUM = 0, CT_MEAN, CT_AMAX, CT_AMIN, CT_PROD, CT_ALL, CT_ANY } CTReduceOp;
 /// Reduces over `dims` (all dimensions when ndims == 0).
@@ -243,7 +244,7 @@ CTStatus ct_cumsum(CTTensorRef t, int64_t dim, CTTensorRef *out);
 CTStatus ct_softmax(CTTensorRef t, int64_t dim, CTTensorRef *out);
 CTStatus ct_log_softmax(CTTensorRef t, int64_t dim, CTTensorRef *out);
 
-// MARK: - Linear algebra
+// MARK: - Linear algebra (LinearAlgebra.cpp)
 
 CTStatus ct_matmul(CTTensorRef a, CTTensorRef b, CTTensorRef *out);
 CTStatus ct_bmm(CTTensorRef a, CTTensorRef b, CTTensorRef *out);
@@ -254,7 +255,7 @@ CTStatus ct_linear(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, CTTensor
 CTStatus ct_scaled_dot_product_attention(CTTensorRef q, CTTensorRef k, CTTensorRef v,
                                          CTTensorRef mask, double scale, CTTensorRef *out);
 
-// MARK: - Neural-network layers
+// MARK: - Convolution (Convolution.cpp; the block-DFT form in BlockDFTConv.cpp)
 
 /// `bias` may be NULL. Arrays have one entry per spatial dimension (1 for conv1d, 2 for conv2d).
 CTStatus ct_conv1d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t stride,
@@ -290,6 +291,9 @@ CTStatus ct_conv_transpose2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias
                              const int64_t *stride, const int64_t *padding,
                              const int64_t *output_padding, int64_t groups,
                              const int64_t *dilation, CTTensorRef *out);
+
+// MARK: - Normalization (Normalization.cpp)
+
 /// Layer norm over the trailing `ndim` dimensions given by `normalized_shape`; weight/bias may be NULL.
 CTStatus ct_layer_norm(CTTensorRef x, const int64_t *normalized_shape, int32_t ndim,
                        CTTensorRef weight, CTTensorRef bias, double eps, CTTensorRef *out);
@@ -303,7 +307,10 @@ CTStatus ct_group_norm(CTTensorRef x, int64_t groups, CTTensorRef weight, CTTens
 CTStatus ct_batch_norm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias,
                        CTTensorRef running_mean, CTTensorRef running_var, double eps,
                        CTTensorRef *out);
-CTStatus ct_embedding(CTTensorRef weight, CTTensorRef indices, CTTensorRef *out);
+/// torch._weight_norm(v, g, dim): v · (g / ‖v‖) with the norm over every dimension but `dim`.
+CTStatus ct_weight_norm(CTTensorRef v, CTTensorRef g, int64_t dim, CTTensorRef *out);
+
+// MARK: - Padding, interpolation and pooling (Resampling.cpp)
 
 typedef enum CTPadMode { CT_PAD_CONSTANT = 0, CT_PAD_REFLECT, CT_PAD_REPLICATE } CTPadMode;
 /// torch.nn.functional.pad: `pads` = (last-dim left, last-dim right, next-to-last left, ...).
@@ -317,16 +324,22 @@ CTStatus ct_interpolate1d(CTTensorRef x, CTInterpolateMode mode, int64_t size,
                           double scale_factor, bool align_corners, CTTensorRef *out);
 CTStatus ct_avg_pool2d(CTTensorRef x, const int64_t *kernel, const int64_t *stride,
                        const int64_t *padding, CTTensorRef *out);
+
+// MARK: - Spectral (Spectral.cpp)
+
+/// Periodic Hann window of `length` (torch.hann_window).
+CTStatus ct_hann_window(int64_t length, CTDType dtype, CTDevice device, CTTensorRef *out);
 /// Complex STFT ([B, n_fft/2+1, frames], onesided) with centre padding in `pad_mode`;
 /// `window` may be NULL (rectangular).
 CTStatus ct_stft(CTTensorRef x, int64_t n_fft, int64_t hop, int64_t win_length,
                  CTTensorRef window, bool center, CTPadMode pad_mode, CTTensorRef *out);
+
+// MARK: - Recurrent (Recurrent.cpp)
+
 /// Multi-layer GRU (batch-first when `batch_first`), zero initial state. `params` holds, per layer
 /// and direction, w_ih, w_hh, b_ih, b_hh (PyTorch order, forward before reverse).
 CTStatus ct_gru(CTTensorRef input, const CTTensorRef *params, int32_t nparams,
                 int64_t num_layers, bool bidirectional, bool batch_first, CTTensorRef *out);
-/// torch._weight_norm(v, g, dim): v · (g / ‖v‖) with the norm over every dimension but `dim`.
-CTStatus ct_weight_norm(CTTensorRef v, CTTensorRef g, int64_t dim, CTTensorRef *out);
 
 #ifdef __cplusplus
 }

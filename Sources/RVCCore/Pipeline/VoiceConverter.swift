@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RVCBasics
 
 /// Converts 16 kHz mono speech or singing into the voice of an RVC model: the reference pipeline of
 /// reference-inference.md E (peak normalisation, 48 Hz high-pass, reflect padding, long-audio

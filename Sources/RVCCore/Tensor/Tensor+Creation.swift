@@ -39,23 +39,24 @@ extension Tensor {
 
     /// Standard-normal samples from `generator` (the default generator when nil).
     public static func randn(_ shape: [Int], dtype: DType = .float32, device: Device = .cpu, generator: Generator? = nil) throws -> Tensor {
-        let dims = shape.map(Int64.init)
-        return try withExtendedLifetime(generator) {
-            try make("randn") { out in
-                dims.withUnsafeBufferPointer {
-                    ct_randn($0.baseAddress, Int32($0.count), dtype.native, device.native, generator?.handle, out)
-                }
-            }
-        }
+        try sampled("randn", shape, dtype: dtype, device: device, generator: generator, ct_randn)
     }
 
     /// Uniform samples in [0, 1) from `generator` (the default generator when nil).
     public static func rand(_ shape: [Int], dtype: DType = .float32, device: Device = .cpu, generator: Generator? = nil) throws -> Tensor {
+        try sampled("rand", shape, dtype: dtype, device: device, generator: generator, ct_rand)
+    }
+
+    /// Samples of `shape` drawn by `sample` (`ct_randn` or `ct_rand`, which share a signature).
+    private static func sampled(
+        _ operation: String, _ shape: [Int], dtype: DType, device: Device, generator: Generator?,
+        _ sample: (UnsafePointer<Int64>?, Int32, CTDType, CTDevice, OpaquePointer?, UnsafeMutablePointer<OpaquePointer?>?) -> CTStatus
+    ) throws -> Tensor {
         let dims = shape.map(Int64.init)
         return try withExtendedLifetime(generator) {
-            try make("rand") { out in
+            try make(operation) { out in
                 dims.withUnsafeBufferPointer {
-                    ct_rand($0.baseAddress, Int32($0.count), dtype.native, device.native, generator?.handle, out)
+                    sample($0.baseAddress, Int32($0.count), dtype.native, device.native, generator?.handle, out)
                 }
             }
         }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import RVCBasics
 
 #if canImport(Glibc)
 import Glibc
@@ -72,7 +73,7 @@ public struct Downloader: Sendable {
                     "download failed, retrying",
                     metadata: [
                         "url": "\(RedactedURL(url))", "attempt": "\(attempt)",
-                        "delay_ms": "\(delay.milliseconds)", "error": "\(error)",
+                        "delay_ms": "\(delay.wholeMilliseconds)", "error": "\(error)",
                     ])
                 try await Task.sleep(for: delay)
             }

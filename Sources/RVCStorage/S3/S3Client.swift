@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import RVCBasics
 
 #if canImport(Glibc)
 import Glibc
@@ -201,7 +202,7 @@ public struct S3Client: Sendable {
                     "S3 request failed, retrying",
                     metadata: [
                         "operation": "\(operation)", "url": "\(display)", "attempt": "\(attempt)",
-                        "delay_ms": "\(delay.milliseconds)", "error": "\(error)",
+                        "delay_ms": "\(delay.wholeMilliseconds)", "error": "\(error)",
                     ])
                 do {
                     try await Task.sleep(for: delay)

@@ -1,6 +1,7 @@
 import CCurl
 import Crypto
 import Foundation
+import RVCBasics
 
 #if canImport(Glibc)
 import Glibc
@@ -106,9 +107,9 @@ final class CurlTransfer {
         try easy.set(CURLOPT_SSL_VERIFYPEER, 1)
         try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
         try easy.set(CURLOPT_NOSIGNAL, 1)
-        try easy.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, options.connectTimeout.milliseconds))
+        try easy.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, options.connectTimeout.wholeMilliseconds))
         try easy.set(CURLOPT_LOW_SPEED_LIMIT, max(1, options.lowSpeedLimit))
-        try easy.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(options.lowSpeedTime.secondsValue.rounded(.up))))
+        try easy.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(options.lowSpeedTime.inSeconds.rounded(.up))))
         try easy.set(CURLOPT_USERAGENT, options.userAgent)
         // Signed S3 paths must reach the server exactly as signed, without dot-segment squashing.
         try easy.set(CURLOPT_PATH_AS_IS, 1)
@@ -160,8 +161,8 @@ final class CurlTransfer {
         case CURLE_OPERATION_TIMEDOUT:
             let connected = easy.info(offset: CURLINFO_CONNECT_TIME_T) > 0
             return connected
-                ? .timedOut(url: displayURL, phase: .stalled, seconds: options.lowSpeedTime.secondsValue)
-                : .timedOut(url: displayURL, phase: .connect, seconds: options.connectTimeout.secondsValue)
+                ? .timedOut(url: displayURL, phase: .stalled, seconds: options.lowSpeedTime.inSeconds)
+                : .timedOut(url: displayURL, phase: .connect, seconds: options.connectTimeout.inSeconds)
         case CURLE_TOO_MANY_REDIRECTS:
             return .tooManyRedirects(url: displayURL, limit: options.maxRedirects)
         case CURLE_FILESIZE_EXCEEDED:

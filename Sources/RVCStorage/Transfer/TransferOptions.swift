@@ -11,13 +11,3 @@ struct TransferOptions: Sendable {
     var allowPrivateAddresses: Bool
     var userAgent: String
 }
-
-extension Duration {
-    /// Whole milliseconds, rounded down, at least 0.
-    var milliseconds: Int {
-        let (seconds, attoseconds) = components
-        return max(0, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
-    }
-
-    var secondsValue: Double { Double(milliseconds) / 1000 }
-}

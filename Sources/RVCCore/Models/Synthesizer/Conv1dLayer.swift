@@ -5,11 +5,9 @@ struct Conv1dLayer: Sendable {
     let stride: Int
     let padding: Int
     let dilation: Int
-    /// How long float32 CPU sequences are computed; shorter ones and other devices always use
-    /// LibTorch's direct kernels.
-    enum Form: Sendable {
-        /// LibTorch's (oneDNN's) direct convolution.
-        case direct
+    /// A form of the convolution that fuses an input activation and a residual, for long float32
+    /// CPU sequences; shorter ones and other devices always use LibTorch's direct kernels.
+    enum FusedForm: Sendable {
         /// Tiled im2col and matrix products (``Tensor/conv1dGEMM(weight:bias:padding:dilation:tile:inputLeakySlope:accumulatingInto:)``),
         /// for narrow layers that the direct kernels leave memory-bound.
         case matrix
@@ -24,8 +22,9 @@ struct Conv1dLayer: Sendable {
     /// the matrix form: 32 channels k 3 0.19 → 0.10 s, 64 channels k 3 0.23 → 0.14 s, 128 channels
     /// k 3 0.23 → 0.18 s; the spectral form: 128 channels k 11 about 2× faster than direct, k 7
     /// 1.1–1.3×, 32 and 64 channels k 11 1.2–2×. 256 channels stay direct (their spectra would
-    /// take 35 MB per layer for little gain).
-    let form: Form
+    /// take 35 MB per layer for little gain). Nil where LibTorch's (oneDNN's) direct convolution
+    /// computes every sequence.
+    let fusedForm: FusedForm?
 
     /// True where oneDNN's direct kernels use AVX-512 (measured on an AMD EPYC Zen 4, 2 threads,
     /// 20 s of input): there they beat the matrix form on the k 3 layers (synthesizer 20.6 → 18.6 s
@@ -63,11 +62,11 @@ struct Conv1dLayer: Sendable {
         let cpuFloat = stride == 1 && weight.dtype == .float32 && weight.device == .cpu
         if cpuFloat, kernel >= 7, inChannels <= 128 {
             let block = Self.spectralBlock(kernel: kernel)
-            form = .spectral(spectrum: try weight.conv1dDFTSpectrum(block: block), block: block)
+            fusedForm = .spectral(spectrum: try weight.conv1dDFTSpectrum(block: block), block: block)
         } else if cpuFloat, !Self.wideVectors, inChannels <= 64 || kernel <= 3 {
-            form = .matrix
+            fusedForm = .matrix
         } else {
-            form = .direct
+            fusedForm = nil
         }
     }
 
@@ -78,8 +77,14 @@ struct Conv1dLayer: Sendable {
     /// True when `x` runs through the matrix or spectral form, which fuse an input activation and
     /// a residual; LibTorch's kernels (other devices, short sequences, the direct form) do not.
     func fuses(_ x: Tensor) -> Bool {
-        if case .direct = form { return false }
-        return x.size(0) == 1 && x.size(2) >= Self.matrixMinimumLength && x.dtype == .float32 && x.device == .cpu
+        fusedForm(for: x) != nil
+    }
+
+    /// The fused form `x` runs through, or nil where LibTorch's kernels compute it.
+    private func fusedForm(for x: Tensor) -> FusedForm? {
+        guard let fusedForm else { return nil }
+        let long = x.size(0) == 1 && x.size(2) >= Self.matrixMinimumLength && x.dtype == .float32 && x.device == .cpu
+        return long ? fusedForm : nil
     }
 
     /// The convolution of `leakyRelu(x, slope)` (when `inputLeakySlope` is given), plus `residual`
@@ -88,10 +93,9 @@ struct Conv1dLayer: Sendable {
     /// `residual` itself, so neither the activated input nor the convolution's output is allocated.
     /// `residual` is therefore overwritten: pass only a tensor nothing else will read.
     func callAsFunction(_ x: Tensor, inputLeakySlope slope: Double?, accumulatingInto residual: Tensor?) throws -> Tensor {
-        if fuses(x), residual.map({ $0.isContiguous && $0.dtype == .float32 && $0.device == .cpu }) ?? true {
+        if let form = fusedForm(for: x),
+           residual.map({ $0.isContiguous && $0.dtype == .float32 && $0.device == .cpu }) ?? true {
             switch form {
-            case .direct:
-                break
             case .matrix:
                 return try x.conv1dGEMM(
                     weight: weight, bias: bias, padding: padding, dilation: dilation, tile: Self.matrixTile,

@@ -1,7 +1,0 @@
-extension Duration {
-    /// The duration in seconds as a `Double` (attosecond precision folded in), for timings and
-    /// reports.
-    public var inSeconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) * 1e-18
-    }
-}
