@@ -78,13 +78,16 @@ let package = Package(
             ]),
 
         // MARK: Tests (mirror Sources/)
-        .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch"]),
-        .testTarget(name: "RVCAudioTests", dependencies: ["RVCAudio"]),
-        .testTarget(name: "RVCStorageTests", dependencies: ["RVCStorage"]),
+        // Helpers shared by the test targets (fixtures, temporary folders, loopback servers); no
+        // product exports it.
+        .target(name: "RVCTestSupport", dependencies: ["RVCStorage"], path: "Tests/RVCTestSupport"),
+        .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch", "RVCTestSupport"]),
+        .testTarget(name: "RVCAudioTests", dependencies: ["RVCAudio", "RVCTestSupport"]),
+        .testTarget(name: "RVCStorageTests", dependencies: ["RVCStorage", "RVCTestSupport"]),
         .testTarget(
             name: "RVCWorkerTests",
-            dependencies: ["RVCWorker", .product(name: "Hummingbird", package: "hummingbird")]),
-        .testTarget(name: "CLITests", dependencies: ["rvc-cli"]),
+            dependencies: ["RVCWorker", "RVCTestSupport", .product(name: "Hummingbird", package: "hummingbird")]),
+        .testTarget(name: "CLITests", dependencies: ["rvc-cli", "RVCTestSupport"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
