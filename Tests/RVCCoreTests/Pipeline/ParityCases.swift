@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 
 /// The end-to-end cases of `Tests/Fixtures/parity/manifest.json`.
 struct ParityCase: Sendable, CustomStringConvertible {

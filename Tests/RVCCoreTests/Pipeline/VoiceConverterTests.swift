@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 import Synchronization
 import Testing
 @testable import RVCCore

@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 @testable import RVCCore
 
 /// Loads the tiny reference networks and fixture arrays used by the model parity tests.
