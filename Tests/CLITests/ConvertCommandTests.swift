@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 import Testing
 
 /// Runs the real `rvc convert` on the parity fixtures.
