@@ -85,15 +85,18 @@ let package = Package(
             ]),
 
         // MARK: Tests (mirror Sources/)
+        // Helpers shared by the test targets (fixtures, temporary folders, loopback servers); no
+        // product exports it.
+        .target(name: "RVCTestSupport", dependencies: ["RVCStorage", "RVCBench"], path: "Tests/RVCTestSupport"),
         .testTarget(name: "RVCBasicsTests", dependencies: ["RVCBasics"]),
-        .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch", "RVCBench"]),
-        .testTarget(name: "RVCBenchTests", dependencies: ["RVCBench", "RVCCore"]),
-        .testTarget(name: "RVCAudioTests", dependencies: ["RVCAudio"]),
-        .testTarget(name: "RVCStorageTests", dependencies: ["RVCStorage"]),
+        .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch", "RVCBench", "RVCTestSupport"]),
+        .testTarget(name: "RVCBenchTests", dependencies: ["RVCBench", "RVCCore", "RVCTestSupport"]),
+        .testTarget(name: "RVCAudioTests", dependencies: ["RVCAudio", "RVCTestSupport"]),
+        .testTarget(name: "RVCStorageTests", dependencies: ["RVCStorage", "RVCTestSupport"]),
         .testTarget(
             name: "RVCWorkerTests",
-            dependencies: ["RVCWorker", .product(name: "Hummingbird", package: "hummingbird")]),
-        .testTarget(name: "CLITests", dependencies: ["rvc-cli"]),
+            dependencies: ["RVCWorker", "RVCTestSupport", .product(name: "Hummingbird", package: "hummingbird")]),
+        .testTarget(name: "CLITests", dependencies: ["rvc-cli", "RVCBench", "RVCTestSupport"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -1,4 +1,6 @@
 import Foundation
+import RVCBench
+import RVCTestSupport
 import Testing
 
 /// Runs the real `rvc convert` on the parity fixtures.
@@ -43,15 +45,6 @@ struct ConvertCommandTests {
         return arguments
     }
 
-    static func snr(_ a: [Double], reference b: [Double]) -> Double {
-        var signal = 0.0, noise = 0.0
-        for i in 0..<b.count {
-            signal += b[i] * b[i]
-            noise += (a[i] - b[i]) * (a[i] - b[i])
-        }
-        return noise == 0 ? .infinity : 10 * log10(signal / noise)
-    }
-
     @Test("every fixture case through the binary gives the reference int16 output (≥ 60 dB SNR, exact length)",
           arguments: try! cases())
     func matchesReference(c: Case) throws {
@@ -68,7 +61,7 @@ struct ConvertCommandTests {
         #expect(wav.format == 1 && wav.channels == 1 && wav.bits == 16 && wav.sampleRate == c.sampleRate)
         let expected = try NPYArray(contentsOf: URL(fileURLWithPath: InspectCommandTests.fixture("\(c.name)_output.npy"))).doubles()
         #expect(wav.samples.count == expected.count)
-        let snr = Self.snr(wav.samples.map(Double.init), reference: expected)
+        let snr = ParityMetrics.snr(wav.samples.map(Double.init), reference: expected)
         print("rvc convert \(c.name): SNR \(String(format: "%.2f", snr)) dB")
         #expect(snr >= 60, "SNR \(snr) dB")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])

@@ -1,15 +1,13 @@
 import Foundation
+import RVCTestSupport
 import Testing
 
 /// Runs the real `rvc` binary built next to the test bundle.
 @Suite("rvc inspect")
 struct InspectCommandTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = Fixtures.packageRoot
 
-    static func fixture(_ name: String) -> String {
-        packageRoot.appendingPathComponent("Tests/Fixtures/parity/\(name)").path
-    }
+    static func fixture(_ name: String) -> String { Fixtures.parity(name).path }
 
     /// The `rvc` executable: beside the test bundle, else in the package's default build folder.
     static func binary() throws -> URL {

@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 
 /// Deterministic test signals.
 enum Signals {

@@ -1,5 +1,6 @@
 import Foundation
 import RVCBench
+import RVCTestSupport
 import Testing
 
 @Suite("NPYArray")

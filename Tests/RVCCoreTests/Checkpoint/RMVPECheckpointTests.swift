@@ -1,3 +1,4 @@
+import RVCTestSupport
 import Testing
 import RVCCore
 

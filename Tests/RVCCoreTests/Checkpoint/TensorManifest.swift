@@ -1,5 +1,6 @@
 import Foundation
 import RVCCore
+import RVCTestSupport
 
 /// `Tests/Fixtures/parity/tensors.json`: per checkpoint, per dotted tensor path, the reference
 /// shape, dtype, float64 sum, sum of squares and first (up to 8) values.

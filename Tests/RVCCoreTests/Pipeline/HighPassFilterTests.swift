@@ -1,3 +1,5 @@
+import RVCBench
+import RVCTestSupport
 import Testing
 @testable import RVCCore
 
@@ -9,7 +11,7 @@ struct HighPassFilterTests {
         let expected = try NPYArray(contentsOf: Fixtures.parity("\(name)_highpassed.npy")).doubles()
         let output = HighPassFilter.apply(input)
         #expect(output.count == expected.count)
-        let relative = Parity.relativeError(output, expected)
+        let relative = ParityMetrics.relativeError(output, reference: expected)
         // The spec reproduces scipy bit for bit; allow only accumulated last-ulp noise.
         #expect(relative <= 1e-12, "relative error \(relative)")
     }

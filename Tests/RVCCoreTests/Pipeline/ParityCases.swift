@@ -1,4 +1,6 @@
 import Foundation
+import RVCBench
+import RVCTestSupport
 
 /// The end-to-end cases of `Tests/Fixtures/parity/manifest.json`.
 struct ParityCase: Sendable, CustomStringConvertible {
@@ -24,7 +26,7 @@ struct ParityCase: Sendable, CustomStringConvertible {
         let data = try Data(contentsOf: Fixtures.parity("manifest.json"))
         guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let cases = root["cases"] as? [String: [String: Any]]
-        else { throw NPYArray.FormatError(description: "manifest.json: no cases") }
+        else { throw ParityError.manifest(file: "manifest.json", reason: "no cases") }
         return cases.keys.sorted().compactMap { name in
             guard let c = cases[name] else { return nil }
             return ParityCase(

@@ -1,3 +1,5 @@
+import RVCBench
+import RVCTestSupport
 import Testing
 @testable import RVCCore
 
@@ -20,7 +22,7 @@ struct RMSEnvelopeMixerTests {
         let worst = maxAbsDifference(actual, expected)
         // Same operations in the same order: at most one step of int16 truncation apart.
         #expect(worst <= 1, "max difference \(worst) LSB")
-        let snr = Parity.snr(actual, reference: expected)
+        let snr = ParityMetrics.snr(actual, reference: expected)
         #expect(snr >= 90, "SNR \(snr) dB")
     }
 

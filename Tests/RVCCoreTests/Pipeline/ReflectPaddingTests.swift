@@ -1,3 +1,5 @@
+import RVCTestSupport
+import RVCBench
 import Testing
 @testable import RVCCore
 

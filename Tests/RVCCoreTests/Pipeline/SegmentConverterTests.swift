@@ -1,4 +1,6 @@
 import Foundation
+import RVCBench
+import RVCTestSupport
 import Testing
 @testable import RVCCore
 
@@ -34,8 +36,8 @@ struct SegmentConverterTests {
         #expect(audio.count == reference.count)
         #expect(audio.count == 2 * hubert.shape[1] * synthesizer.samplesPerFrame)
         guard audio.count == reference.count else { return }
-        let snr = Parity.snr(audio, reference: reference)
-        print("[parity] \(name) segment 0: SNR \(String(format: "%.2f", snr)) dB, max rel \(Parity.relativeError(audio, reference))")
+        let snr = ParityMetrics.snr(audio, reference: reference)
+        print("[parity] \(name) segment 0: SNR \(String(format: "%.2f", snr)) dB, max rel \(ParityMetrics.relativeError(audio, reference: reference))")
         #expect(snr >= 60)
     }
 
@@ -96,7 +98,7 @@ struct SegmentConverterTests {
         let samples = try audio.toArray(Double.self)
         #expect(samples.count == reference.count)
         guard samples.count == reference.count else { return }
-        let snr = Parity.snr(samples, reference: reference)
+        let snr = ParityMetrics.snr(samples, reference: reference)
         print("[half] \(name) segment 0 in float16: SNR \(String(format: "%.1f", snr)) dB against the float32 reference")
         #expect(snr >= 30)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import RVCBench
+import RVCTestSupport
 import Testing
 @testable import RVCCore
 
@@ -37,7 +38,7 @@ struct VoiceConverterPrecisionTests {
         #expect(result.samples.count == expected.count)
         #expect(result.samples.contains { $0 != 0 })
         guard result.samples.count == expected.count else { return nil }
-        let snr = Parity.snr(result.samples.map(Double.init), reference: expected)
+        let snr = ParityMetrics.snr(result.samples.map(Double.init), reference: expected)
         print("[precision] \(parity.name) \(precision.rawValue), pitch in \((pitch ?? precision.dtype).rawValue): SNR \(String(format: "%.1f", snr)) dB against the fp32 reference")
         return snr
     }

@@ -1,4 +1,6 @@
 import Foundation
+import RVCBench
+import RVCTestSupport
 import Synchronization
 import Testing
 @testable import RVCCore
@@ -35,7 +37,7 @@ struct VoiceConverterTests {
         #expect(segments.withLock { $0 } == (0..<parity.segments).map { ConversionProgress(segment: $0, segmentCount: parity.segments) })
         #expect(result.samples.count == expected.count)
         #expect(try converter.outputLength(forInputLength: input.count, voice: voice) == expected.count)
-        let snr = Parity.snr(result.samples.map(Double.init), reference: expected)
+        let snr = ParityMetrics.snr(result.samples.map(Double.init), reference: expected)
         print("SNR \(parity.name): \(String(format: "%.2f", snr)) dB")
         #expect(snr >= 60, "SNR \(snr) dB")
         #expect(result.timings.total > 0 && result.timings.features > 0 && result.timings.synthesis > 0)
@@ -53,7 +55,7 @@ struct VoiceConverterTests {
         #expect(f0.count == expected.count)
         let sameVoicing = zip(f0, expected).filter { ($0 > 0) == ($1 > 0) }.count
         #expect(Double(sameVoicing) >= 0.995 * Double(expected.count))
-        #expect(Parity.relativeError(f0, expected) <= 1e-4)
+        #expect(ParityMetrics.relativeError(f0, reference: expected) <= 1e-4)
     }
 
     @Test("segment 0 of the staged cases matches the reference synthesizer output", arguments: ParityCase.staged)
@@ -66,7 +68,7 @@ struct VoiceConverterTests {
         #expect(Array(prepared.padded[segment.audio]) == (try parity.array("seg0_audio").doubles()))
         let features = try converter.hubert.extractFeatures(audio: Tensor(Array(prepared.padded[segment.audio])), version: voice.version)
         let hubert = try parity.array("seg0_hubert").doubles()
-        #expect(Parity.relativeError(try features.toArray(Double.self), hubert) <= 1e-4)
+        #expect(ParityMetrics.relativeError(try features.toArray(Double.self), reference: hubert) <= 1e-4)
         var pitch: SegmentPitch?
         if voice.hasPitch {
             let f0 = try parity.array("f0").doubles()
@@ -78,7 +80,7 @@ struct VoiceConverterTests {
         let expected = try parity.array("seg0_out").doubles()
         let actual = try out.toArray(Double.self)
         #expect(actual.count == expected.count)
-        #expect(Parity.snr(actual, reference: expected) >= 60)
+        #expect(ParityMetrics.snr(actual, reference: expected) >= 60)
     }
 
     @Test("audio shorter than the padding converts to the predicted length without NaN")

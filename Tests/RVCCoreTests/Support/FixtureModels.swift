@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 @testable import RVCCore
 
 /// Voice models and indexes of the parity fixtures, loaded with the project's own readers.

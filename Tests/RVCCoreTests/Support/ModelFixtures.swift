@@ -1,4 +1,6 @@
 import Foundation
+import RVCBench
+import RVCTestSupport
 @testable import RVCCore
 
 /// Loads the tiny reference networks and fixture arrays used by the model parity tests.
@@ -21,7 +23,7 @@ enum ModelFixtures {
     static func tensor(_ name: String) throws -> Tensor {
         let a = try array(name)
         switch a.kind {
-        case .f8: return try Tensor(a.doubles(), shape: a.shape)
+        case .float64: return try Tensor(a.doubles(), shape: a.shape)
         default: return try Tensor(a.floats(), shape: a.shape)
         }
     }
@@ -30,9 +32,9 @@ enum ModelFixtures {
     static func relativeError(_ actual: Tensor, _ reference: NPYArray) throws -> Double {
         let values = try actual.toArray(Double.self)
         guard values.count == reference.count else {
-            throw NPYArray.FormatError(description: "\(values.count) values vs reference \(reference.shape)")
+            throw ParityError.unreadableArray(file: "reference", reason: "\(values.count) values vs reference \(reference.shape)")
         }
-        return Parity.relativeError(values, reference.doubles())
+        return ParityMetrics.relativeError(values, reference: reference.doubles())
     }
 
     /// NumPy's reflect padding (no edge repeat) by `pad` on each side, for any pad ≥ 0

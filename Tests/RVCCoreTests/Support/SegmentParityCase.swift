@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 
 /// One conversion case of the parity fixtures' `manifest.json`.
 struct SegmentParityCase {

@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 import Testing
 @testable import RVCStorage
 
@@ -33,7 +34,7 @@ import Testing
         #expect(first.sha256 == SHA256Hex.of(TestHTTPServer.body(2000)))
         #expect(second.sha256 == first.sha256)
         #expect(try Data(contentsOf: second.fileURL) == TestHTTPServer.body(2000))
-        #expect(try await server.requestCount("/bytes/2000/hit-\(tag)") == 1)
+        #expect(try server.requestCount("/bytes/2000/hit-\(tag)") == 1)
         let statistics = await cache.statistics
         #expect(statistics.hits == 1)
         #expect(statistics.misses == 1)
@@ -51,7 +52,7 @@ import Testing
         #expect(files.count == 8)
         #expect(Set(files.map(\.fileURL)).count == 1)
         #expect(files.filter { !$0.cacheHit }.count == 1)
-        #expect(try await server.requestCount("/slow/50000/400/shared-\(tag)") == 1)
+        #expect(try server.requestCount("/slow/50000/400/shared-\(tag)") == 1)
         let statistics = await cache.statistics
         #expect(statistics.misses == 1)
         #expect(statistics.hits == 7)
@@ -73,7 +74,7 @@ import Testing
         #expect(entryFiles().count == 2)
         // b is downloaded again.
         #expect(try await cache.file(for: b).cacheHit == false)
-        #expect(try await server.requestCount("/bytes/1000/b-\(tag)") == 2)
+        #expect(try server.requestCount("/bytes/1000/b-\(tag)") == 2)
     }
 
     @Test func recencySurvivesReopeningTheCache() async throws {
@@ -125,7 +126,7 @@ import Testing
         await #expect(throws: StorageError.self) {
             _ = try await cache.file(for: url, sha256: String(repeating: "0", count: 64))
         }
-        #expect(try await server.requestCount("/bytes/700/again-\(tag)") == 2)
+        #expect(try server.requestCount("/bytes/700/again-\(tag)") == 2)
         // The earlier good copy is still served.
         #expect(try await cache.file(for: url).cacheHit)
     }

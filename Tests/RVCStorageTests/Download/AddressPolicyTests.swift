@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 import Testing
 @testable import RVCStorage
 
@@ -60,7 +61,7 @@ import Testing
             guard case StorageError.privateAddress(_, let address, let range) = error else { return false }
             return (address == "127.0.0.1" || address == "::1") && range.contains("loopback")
         }
-        #expect(try await server.requestCount(path) == 0)
+        #expect(try server.requestCount(path) == 0)
         #expect(directory.contents().isEmpty)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 import Synchronization
 import Testing
 @testable import RVCStorage
@@ -53,7 +54,7 @@ import Testing
             _ = try await Downloader(options: testDownloadOptions(maxRetries: 3))
                 .download(server.url("/status/404/\(tag)"), to: directory.file("out"))
         }
-        #expect(try await server.requestCount("/status/404/\(tag)") == 1)
+        #expect(try server.requestCount("/status/404/\(tag)") == 1)
         #expect(directory.contents().isEmpty)
     }
 
@@ -62,7 +63,7 @@ import Testing
             .download(server.url("/flaky/2/300/\(tag)"), to: directory.file("out"))
         #expect(result.attempts == 3)
         #expect(result.byteCount == 300)
-        #expect(try await server.requestCount("/flaky/2/300/\(tag)") == 3)
+        #expect(try server.requestCount("/flaky/2/300/\(tag)") == 3)
     }
 
     @Test func serverErrorFailsOnceRetriesAreSpent() async throws {
@@ -70,7 +71,7 @@ import Testing
             _ = try await Downloader(options: testDownloadOptions(maxRetries: 2))
                 .download(server.url("/flaky/5/300/\(tag)"), to: directory.file("out"))
         }
-        #expect(try await server.requestCount("/flaky/5/300/\(tag)") == 3)
+        #expect(try server.requestCount("/flaky/5/300/\(tag)") == 3)
     }
 
     @Test func stalledTransferTimesOut() async throws {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import RVCStorage
+import RVCTestSupport
 import Testing
 @testable import RVCWorker
 
@@ -20,7 +21,7 @@ import Testing
 
     @Test func downloadsVerifiesAndSkipsFilesAlreadyPresent() async throws {
         let hubert = Data("hubert bytes".utf8), rmvpe = Data("rmvpe bytes".utf8)
-        let server = try await StaticFileServer.start(["base/hubert_base.pt": hubert, "base/rmvpe.pt": rmvpe])
+        let server = try await TestHTTPServer.start(["base/hubert_base.pt": hubert, "base/rmvpe.pt": rmvpe])
         defer { server.stop() }
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -32,11 +33,11 @@ import Testing
         #expect(try Data(contentsOf: directory.appendingPathComponent("rmvpe.pt")) == rmvpe)
         let second = try await downloader.download(to: directory)
         #expect(second.map(\.downloaded) == [false, false])
-        #expect(server.requestCount("base/hubert_base.pt") == 1)
+        #expect(try server.requestCount("base/hubert_base.pt") == 1)
     }
 
     @Test func mismatchingHashIsRefusedAndLeavesNoFile() async throws {
-        let server = try await StaticFileServer.start(["hubert_base.pt": Data("tampered".utf8)])
+        let server = try await TestHTTPServer.start(["hubert_base.pt": Data("tampered".utf8)])
         defer { server.stop() }
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -1,5 +1,6 @@
 import Foundation
 import RVCStorage
+import RVCTestSupport
 import Testing
 @testable import RVCWorker
 

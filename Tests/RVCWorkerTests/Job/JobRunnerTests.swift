@@ -51,7 +51,7 @@ import Testing
         #expect(again.output["timing_details"]?["download_model"] == .double(0))
         #expect(again.output["timing_details"]?["load_model"] == .double(0))
         #expect(again.metadata["model_info"]?["cached"] == true)
-        #expect(fixture.server.requestCount("model.pth") == 1)
+        #expect(try fixture.server.requestCount("model.pth") == 1)
         // The same bytes under another URL are downloaded but not loaded again (content hash key).
         let renamed = await fixture.runner.run(input: fixture.input(["model_url": .string(fixture.server.url("same-model.pth"))]), jobID: nil)
         #expect(renamed.metadata["model_info"]?["cached"] == true)
@@ -69,7 +69,7 @@ import Testing
         #expect(outcome.output["stage"] == "validation")
         #expect(outcome.output["tag"] == "bad")
         #expect(outcome.output["error_code"] == "INVALID_INPUT")
-        #expect(fixture.server.requestCount("voice.wav") == 0 && fixture.server.requestCount("model.pth") == 0)
+        #expect(try fixture.server.requestCount("voice.wav") == 0 && fixture.server.requestCount("model.pth") == 0)
     }
 
     @Test func unreachableModelURLFailsTheDownloadStage() async throws {
@@ -88,7 +88,7 @@ import Testing
         defer { fixture.tearDown() }
         let outcome = await fixture.runner.run(input: fixture.input(), jobID: nil)
         #expect(outcome.failure?.code == .downloadFailed)
-        #expect(fixture.server.requestCount("voice.wav") == 0)
+        #expect(try fixture.server.requestCount("voice.wav") == 0)
     }
 
     @Test func modelThatFailsToLoadAsksForAFreshWorker() async throws {

@@ -1,12 +1,13 @@
 import Foundation
+import RVCTestSupport
 import Testing
 @testable import RVCWorker
 
 /// The real `rvc worker` binary with the tiny fixture networks and models, against the local
 /// RunPod-protocol server and a loopback file server.
 @Suite(.serialized) struct WorkerBinaryTests {
-    private static func files() async throws -> StaticFileServer {
-        try await StaticFileServer.start([
+    private static func files() async throws -> TestHTTPServer {
+        try await TestHTTPServer.start([
             "voice.wav": try TestAudio.sineWAV(seconds: 1.5),
             "v2_48k_f0.pth": try Data(contentsOf: URL(fileURLWithPath: RVCProcess.fixture("v2_48k_f0.pth"))),
             "v2_48k_f0.index": try Data(contentsOf: URL(fileURLWithPath: RVCProcess.fixture("v2_48k_f0.index"))),

@@ -1,11 +1,12 @@
 import Foundation
+import RVCTestSupport
 import Testing
 @testable import RVCWorker
 
 /// The real `rvc serve` binary with the tiny fixture networks.
 @Suite struct ServeBinaryTests {
     @Test func runsyncConvertsAndStatusAndHealthAnswer() async throws {
-        let files = try await StaticFileServer.start([
+        let files = try await TestHTTPServer.start([
             "voice.wav": try TestAudio.sineWAV(seconds: 1),
             "v1_40k_f0.pth": try Data(contentsOf: URL(fileURLWithPath: RVCProcess.fixture("v1_40k_f0.pth"))),
         ])

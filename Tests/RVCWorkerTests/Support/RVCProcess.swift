@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 import Synchronization
 
 /// The built `rvc` executable run as a child process, its output collected as it arrives.
@@ -23,10 +24,7 @@ final class RVCProcess: Sendable {
     }
 
     /// A fixture of `Tests/Fixtures/parity`.
-    static func fixture(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/parity/\(name)").path
-    }
+    static func fixture(_ name: String) -> String { Fixtures.parity(name).path }
 
     /// Arguments that load the tiny fixture networks on the CPU.
     static let tinyEngineArguments = [

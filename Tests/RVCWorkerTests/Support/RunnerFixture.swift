@@ -1,11 +1,12 @@
 import Foundation
 import RVCStorage
+import RVCTestSupport
 @testable import RVCWorker
 
 /// A job runner with the test engine, a fresh download cache in a temporary folder, loopback URLs
 /// allowed, and a file server holding a vocal and a test model.
 struct RunnerFixture {
-    let server: StaticFileServer
+    let server: TestHTTPServer
     let runner: JobRunner
     let directory: URL
 
@@ -19,7 +20,7 @@ struct RunnerFixture {
         let downloader = Downloader(options: options)
         let cache = try DownloadCache(directory: directory.appendingPathComponent("cache"), maxBytes: 1 << 30, downloader: downloader)
         let fetcher = StorageFileFetcher(cache: cache, downloader: downloader, temporaryDirectory: directory)
-        let server = try await StaticFileServer.start([
+        let server = try await TestHTTPServer.start([
             "voice.wav": try TestAudio.sineWAV(),
             "model.pth": Data("RVCTEST model".utf8),
             "same-model.pth": Data("RVCTEST model".utf8),

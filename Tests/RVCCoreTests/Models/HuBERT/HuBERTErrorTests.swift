@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 import Testing
 @testable import RVCCore
 

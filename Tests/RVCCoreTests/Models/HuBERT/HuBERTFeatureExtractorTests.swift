@@ -1,3 +1,5 @@
+import RVCBench
+import RVCTestSupport
 import Testing
 @testable import RVCCore
 
@@ -27,7 +29,7 @@ import Testing
         #expect(pieced.shape == expected.shape)
         let frames = extractor.blocks.dropLast().reduce(audio.size(2)) { ($0 - $1.kernel) / $1.stride + 1 }
         #expect(frames > pieceFrames, "the last block must be split for this test to mean anything")
-        let error = try Parity.relativeError(pieced.toArray(Double.self), expected.toArray(Double.self))
+        let error = try ParityMetrics.relativeError(pieced.toArray(Double.self), reference: expected.toArray(Double.self))
         #expect(error < 1e-5, "relative error \(error)")
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import RVCBench
+import RVCTestSupport
 import Testing
 @testable import RVCCore
 
@@ -64,7 +66,7 @@ import Testing
         let odd = try model.extractFeatures(audio: audio.narrow(dim: 0, start: 0, length: 31_999), version: .v2)
         #expect(odd.size(0) % 2 == 1)
         let unpadded = try unmaskedFeatures(model, audio.narrow(dim: 0, start: 0, length: 31_999))
-        let error = Parity.relativeError(try odd.toArray(Double.self), try unpadded.toArray(Double.self))
+        let error = ParityMetrics.relativeError(try odd.toArray(Double.self), reference: try unpadded.toArray(Double.self))
         print("[parity] HuBERT masked-padding vs real-frames-only attention: relative error \(error)")
         #expect(error < 1e-6)
     }

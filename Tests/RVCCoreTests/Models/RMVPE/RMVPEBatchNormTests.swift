@@ -1,3 +1,5 @@
+import RVCBench
+import RVCTestSupport
 import Testing
 @testable import RVCCore
 
@@ -16,7 +18,7 @@ import Testing
         let reference = try norm(x.conv2d(weight: weight, padding: (1, 1)))
         let folded = try norm.folded(into: weight, outputDim: 0)
         let y = try x.conv2d(weight: folded.weight, bias: folded.bias, padding: (1, 1))
-        let error = Parity.relativeError(try y.toArray(Double.self), try reference.toArray(Double.self))
+        let error = ParityMetrics.relativeError(try y.toArray(Double.self), reference: try reference.toArray(Double.self))
         #expect(error < 1e-6)
     }
 
@@ -29,7 +31,7 @@ import Testing
         let folded = try norm.folded(into: weight, outputDim: 1)
         let y = try x.convTranspose2d(weight: folded.weight, bias: folded.bias, stride: (2, 2), padding: (1, 1), outputPadding: (1, 1))
         #expect(y.shape == [1, 32, 16, 16])
-        let error = Parity.relativeError(try y.toArray(Double.self), try reference.toArray(Double.self))
+        let error = ParityMetrics.relativeError(try y.toArray(Double.self), reference: try reference.toArray(Double.self))
         #expect(error < 1e-6)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 import Testing
 import RVCBench
 @testable import RVCCore
@@ -62,7 +63,7 @@ import RVCBench
         let chunked = try model.salience(audio: audio, chunking: Self.small).toArray(Double.self)
         let whole = try model.salience(audio: audio, chunking: Self.whole).toArray(Double.self)
         #expect(chunked.count == frames * RMVPEPitchDecoder.bins)
-        let salienceError = Parity.relativeError(chunked, whole)
+        let salienceError = ParityMetrics.relativeError(chunked, reference: whole)
         let maxDeviation = maxAbsDifference(chunked, whole)
         let shift = Foundation.pow(2.0, Double(key) / 12)
         let f0Chunked = try model.pitch(audio: audio, chunking: Self.small).map { $0 * shift }
@@ -90,7 +91,7 @@ import RVCBench
         let audio = try Tensor(Self.audio("v2_48k_f0").samples)
         let whole = try model.salience(audio: audio, chunking: Self.whole).toArray(Double.self)
         let bare = try model.salience(audio: audio, chunking: RMVPEChunking(frames: 64, context: 0)).toArray(Double.self)
-        let error = Parity.relativeError(bare, whole)
+        let error = ParityMetrics.relativeError(bare, reference: whole)
         print("[chunking] v2_48k_f0 without context: salience relative \(error)")
         #expect(error > 10 * RMVPEParityTests.tolerance)
     }
@@ -135,6 +136,6 @@ import RVCBench
 
     static func voicedError(_ a: [Double], _ b: [Double]) -> Double {
         let voiced = zip(a, b).filter { $0 > 0 && $1 > 0 }
-        return Parity.relativeError(voiced.map(\.0), voiced.map(\.1))
+        return ParityMetrics.relativeError(voiced.map(\.0), reference: voiced.map(\.1))
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import RVCBench
+import RVCTestSupport
 import Testing
 @testable import RVCCore
 
@@ -52,7 +54,7 @@ import Testing
         let reference = try ModelFixtures.array("stage_rmvpe_f0.npy").doubles()
         #expect(f0.count == reference.count)
         #expect(zip(f0, reference).allSatisfy { ($0 > 0) == ($1 > 0) })
-        let error = Parity.relativeError(f0, reference)
+        let error = ParityMetrics.relativeError(f0, reference: reference)
         print("[parity] RMVPE decode of reference salience: relative error \(error)")
         #expect(error < 1e-12)
     }
@@ -76,7 +78,7 @@ import Testing
         let agreement = Double(agree) / Double(reference.count)
         // Relative error over frames both sides call voiced (a flipped decision is counted above).
         let voiced = zip(f0, reference).filter { $0 > 0 && $1 > 0 }
-        let error = Parity.relativeError(voiced.map(\.0), voiced.map(\.1))
+        let error = ParityMetrics.relativeError(voiced.map(\.0), reference: voiced.map(\.1))
         print("[parity] RMVPE f0 \(label): relative error \(error), voicing agreement \(agreement) over \(reference.count) frames (\(voiced.count) voiced)")
         #expect(agreement >= Self.voicingAgreement)
         #expect(error < Self.tolerance)

@@ -1,3 +1,4 @@
+import RVCTestSupport
 import Testing
 @testable import RVCCore
 

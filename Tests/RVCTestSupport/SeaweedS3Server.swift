@@ -9,31 +9,38 @@ import Glibc
 /// temporary data folder and an identity with random access and secret keys, so that requests are
 /// authenticated.
 ///
-/// `weed` runs under a small shell watchdog that reads the test process's pipe: when the test
+/// `weed` runs under a small Python watchdog that reads the test process's pipe: when the test
 /// process closes it (``stop()``) or exits for any reason, the watchdog kills `weed` and removes the
 /// data folder, so no server outlives the tests.
 ///
-/// Self-contained (Foundation and the public RVCStorage API only) so other test targets can copy it.
-final class SeaweedS3Server: @unchecked Sendable {
+/// Uses Foundation and the public RVCStorage API only (the readiness probe is a signed request).
+public final class SeaweedS3Server: @unchecked Sendable {
     /// `http://127.0.0.1:<port>`.
-    let endpoint: String
-    let accessKey: String
-    let secretKey: String
+    public let endpoint: String
+    /// The access key of the server's only identity.
+    public let accessKey: String
+    /// The secret key of the server's only identity.
+    public let secretKey: String
     /// A bucket created at start.
-    let bucket: String
+    public let bucket: String
 
     private let process: Process
     private let control: Pipe
     private let lock = NSLock()
     private var stopped = false
 
-    /// The server shared by every test of the process, started on first use.
-    static func shared() async throws -> SeaweedS3Server {
-        try await SharedSeaweed.instance.server()
+    private static let sharedServer = SharedInstance { try await SeaweedS3Server.start() }
+
+    /// The server shared by every test of the process, started on first use (bucket `rvc-test`).
+    /// - Throws: `LaunchError` when `weed` is missing or the server does not come up.
+    public static func shared() async throws -> SeaweedS3Server {
+        try await sharedServer.value()
     }
 
-    /// Where `Scripts/bootstrap --test` installs `weed`.
-    static func weedPath() throws -> String {
+    /// Where `Scripts/bootstrap --test` installs `weed`: `tools/bin/weed` under `RVC_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/rvc-nano`, else `~/.cache/rvc-nano`.
+    /// - Throws: `LaunchError` when no executable is there.
+    public static func weedPath() throws -> String {
         let environment = ProcessInfo.processInfo.environment
         let cacheRoot: String
         if let root = environment["RVC_CACHE_DIR"], !root.isEmpty {
@@ -50,8 +57,11 @@ final class SeaweedS3Server: @unchecked Sendable {
         return path
     }
 
-    /// Starts a server and waits (up to `timeout`) until it accepts a signed CreateBucket.
-    static func start(bucket: String = "rvc-test", timeout: Duration = .seconds(240)) async throws -> SeaweedS3Server {
+    /// Starts a server and waits (up to `timeout`; the default is generous for a loaded machine)
+    /// until it accepts a signed CreateBucket of `bucket`.
+    /// - Throws: `LaunchError` when `weed` is missing, exits during start-up (its log's end is in the
+    ///   message) or is not ready in time.
+    public static func start(bucket: String = "rvc-test", timeout: Duration = .seconds(240)) async throws -> SeaweedS3Server {
         let weed = try weedPath()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("rvc-seaweed-\(UUID().uuidString)")
@@ -80,20 +90,32 @@ final class SeaweedS3Server: @unchecked Sendable {
             "-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.config=\(config.path)",
             "-master.volumeSizeLimitMB=64", "-volume.max=8",
         ]
-        // The watchdog: start weed, record its pid, block on stdin; on EOF kill weed and clean up.
-        let script = """
-            dir="$1"; shift
-            "$@" >"$dir/weed.log" 2>&1 &
-            pid=$!
-            echo "$pid" >"$dir/weed.pid"
-            read _ignored
-            kill "$pid" 2>/dev/null
-            wait "$pid" 2>/dev/null
-            rm -rf "$dir"
+        // The watchdog, in Python (on every machine that builds the project): it clears the signal
+        // mask the test process's threads pass on (with SIGCHLD and SIGTERM blocked, a shell
+        // watchdog can neither stop nor reap weed), starts weed, records its pid, and on EOF of its
+        // stdin stops weed and removes the data folder.
+        let watchdog = """
+            import os, shutil, signal, subprocess, sys
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            directory, command = sys.argv[1], sys.argv[2:]
+            with open(os.path.join(directory, "weed.log"), "wb") as log:
+                child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            with open(os.path.join(directory, "weed.pid"), "w") as pid:
+                pid.write(str(child.pid))
+            try:
+                sys.stdin.buffer.read()
+            finally:
+                child.terminate()
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+                shutil.rmtree(directory, ignore_errors=True)
             """
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, "rvc-seaweed", directory.path, weed] + arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", watchdog, directory.path, weed] + arguments
         let control = Pipe()
         process.standardInput = control
         process.standardOutput = FileHandle.nullDevice
@@ -123,15 +145,15 @@ final class SeaweedS3Server: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// A configuration for this server (path-style), with another secret key if given.
-    func configuration(secretKey: String? = nil, keyPrefix: String = "worker-rvc-nano") throws -> S3Configuration {
+    /// A configuration for this server (path-style, region `us-east-1`), with another secret key if given.
+    public func configuration(secretKey: String? = nil, keyPrefix: String = "worker-rvc-nano") throws -> S3Configuration {
         try S3Configuration(
             endpoint: endpoint, accessKey: accessKey, secretKey: secretKey ?? self.secretKey, bucket: bucket,
             region: "us-east-1", keyPrefix: keyPrefix)
     }
 
     /// Stops the server and removes its data; idempotent.
-    func stop() {
+    public func stop() {
         lock.lock()
         let first = !stopped
         stopped = true
@@ -199,21 +221,9 @@ final class SeaweedS3Server: @unchecked Sendable {
         return ports
     }
 
-    struct LaunchError: Error, CustomStringConvertible {
-        let description: String
+    /// The server could not be started; the description says why.
+    public struct LaunchError: Error, CustomStringConvertible {
+        public let description: String
         init(_ description: String) { self.description = description }
-    }
-}
-
-/// Holds the process-wide shared server.
-private actor SharedSeaweed {
-    static let instance = SharedSeaweed()
-    private var starting: Task<SeaweedS3Server, Error>?
-
-    func server() async throws -> SeaweedS3Server {
-        if let starting { return try await starting.value }
-        let task = Task { try await SeaweedS3Server.start() }
-        starting = task
-        return try await task.value
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RVCTestSupport
 
 @testable import RVCAudio
 
