@@ -31,10 +31,21 @@ public struct BenchmarkModels: Sendable {
     /// renamed when complete, so an interrupted run never leaves a file that looks finished.
     /// - Parameter log: told the name of each file before it is written.
     /// - Throws: ``CheckpointError``, ``IndexFileError`` or ``TorchError`` from the writers.
+    ///
+    /// Files written by another version of ``RandomModelWriter`` (``RandomModelWriter/version``,
+    /// recorded in `writer-version` beside them) are written again.
     public func writeMissing(seed: UInt64 = 1, log: (String) -> Void = { _ in }) throws {
         let writer = RandomModelWriter(seed: seed)
         let folder = hubert.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let stamp = folder.appendingPathComponent("writer-version")
+        let current = String(RandomModelWriter.version)
+        let recorded = (try? String(contentsOf: stamp, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if recorded != current, all.contains(where: { FileManager.default.fileExists(atPath: $0.path) }) {
+            log("models of writer version \(recorded ?? "unknown"), not \(current): writing them again")
+            for url in all { try? FileManager.default.removeItem(at: url) }
+        }
+        defer { if all.allSatisfy({ FileManager.default.fileExists(atPath: $0.path) }) { try? Data(current.utf8).write(to: stamp) } }
         try write(hubert, log) { try writer.writeHuBERT(RandomModelWriter.Preset.hubertBase, to: $0) }
         try write(rmvpe, log) { try writer.writeRMVPE(RandomModelWriter.Preset.rmvpe, to: $0) }
         try write(voice, log) { try writer.writeVoiceModel(RandomModelWriter.Preset.voiceV2At48k, to: $0) }

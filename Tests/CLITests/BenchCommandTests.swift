@@ -61,6 +61,18 @@ struct BenchCommandTests {
         #expect(!again.stderr.contains("writing"))
         let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
         #expect(second["cold_start"] == nil)
+
+        // Models of another writer version are written again, and the new stamp recorded.
+        let stamp = models.appendingPathComponent("writer-version")
+        #expect((try? String(contentsOf: stamp, encoding: .utf8)) != nil)
+        try Data("1".utf8).write(to: stamp)
+        let third = try await RVCBinary.run(
+            ["bench", "--models", models.path, "--durations", "1", "--repetitions", "1", "--threads", "1", "--cold-runs", "0"],
+            timeout: .seconds(900))
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(third.stderr.contains("models of writer version 1"), "\(third.stderr)")
+        #expect(third.stderr.contains("writing"))
+        #expect((try? String(contentsOf: stamp, encoding: .utf8)) != "1")
     }
 
     @Test("bad options are rejected naming the flag", arguments: [

@@ -27,6 +27,10 @@ public struct RandomModelWriter: Sendable {
             ginChannels: 256, sampleRate: 48000)
     }
 
+    /// Changes whenever the files written change (2: RMVPE's Fixup gains), so that benchmark
+    /// folders written by an earlier version are written again (``BenchmarkModels``).
+    public static let version = 2
+
     /// The seed of every random draw (the same seed writes the same files).
     public var seed: UInt64
 
