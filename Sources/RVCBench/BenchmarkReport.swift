@@ -115,6 +115,40 @@ public struct BenchmarkReport: Sendable, Codable {
     public var runs: [Run]
     public var coldStart: ColdStart?
 
+    public init(environment: Environment, models: [String: ModelFile], loading: Loading, runs: [Run], coldStart: ColdStart?) {
+        self.environment = environment
+        self.models = models
+        self.loading = loading
+        self.runs = runs
+        self.coldStart = coldStart
+    }
+
+    /// Reads a report written by ``json()``.
+    /// - Throws: `DecodingError` when `data` is not such a report.
+    public init(json data: Data) throws {
+        let decoder = JSONDecoder()
+        // The inverse of convertToSnakeCase for this report's keys, acronyms included.
+        decoder.keyDecodingStrategy = .custom { path in
+            let key = path.last?.stringValue ?? ""
+            let parts = key.split(separator: "_")
+            var camel = parts.first.map(String.init) ?? ""
+            for part in parts.dropFirst() {
+                let word = String(part)
+                camel += ["gpu", "rmvpe"].contains(word) ? word.uppercased() : word.prefix(1).uppercased() + word.dropFirst()
+            }
+            return AnyKey(camel)
+        }
+        self = try decoder.decode(BenchmarkReport.self, from: data)
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     /// Pretty, key-sorted JSON.
     public func json() throws -> String {
         let encoder = JSONEncoder()

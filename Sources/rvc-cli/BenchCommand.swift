@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed, start-up time and memory, or check parity against the reference fixtures.",
-        subcommands: [BenchRunCommand.self, BenchParityCommand.self],
+        subcommands: [BenchRunCommand.self, BenchParityCommand.self, BenchPlotCommand.self],
         defaultSubcommand: BenchRunCommand.self)
 }
 
@@ -60,6 +60,9 @@ struct BenchRunCommand: ParsableCommand {
     @Option(help: "Also write the JSON report to this file.")
     var report: String?
 
+    @Option(help: "Also draw the report as an SVG picture into this file (per-stage times and real-time factors).")
+    var plot: String?
+
     @Flag(help: "Print no progress on stderr.")
     var quiet = false
 
@@ -101,6 +104,9 @@ struct BenchRunCommand: ParsableCommand {
         let json = try result.json()
         if let report {
             try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
+        }
+        if let plot {
+            try Data(BenchmarkPlot(report: result).svg().utf8).write(to: URL(fileURLWithPath: plot), options: .atomic)
         }
         print(json)
     }

@@ -12,12 +12,19 @@ struct BenchCommandTests {
         let report = folder.appendingPathComponent("report.json")
         let result = try await RVCBinary.run(
             ["bench", "--models", models.path, "--durations", "1", "--repetitions", "1", "--threads", "1",
-             "--cold-runs", "1", "--report", report.path],
+             "--cold-runs", "1", "--report", report.path, "--plot", folder.appendingPathComponent("bench.svg").path],
             timeout: .seconds(900))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("writing"))
 
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
+        // The picture, and the same picture drawn again from the saved report.
+        let svg = try String(contentsOf: folder.appendingPathComponent("bench.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("1 s, 1 thread<"))
+        let redrawn = folder.appendingPathComponent("again.svg")
+        let plot = try await RVCBinary.run(["bench", "plot", report.path, "-o", redrawn.path])
+        #expect(plot.status == 0, "\(plot.stderr)")
+        #expect(try String(contentsOf: redrawn, encoding: .utf8) == svg)
         let files = try #require(json["models"] as? [String: [String: Any]])
         // Production sizes: float16 HuBERT base and RMVPE, a float16 v2 48 kHz voice, 40 000 × 768 vectors.
         let sizes = files.mapValues { ($0["bytes"] as? Int) ?? 0 }
@@ -73,6 +80,20 @@ struct BenchCommandTests {
         #expect(third.stderr.contains("models of writer version 1"), "\(third.stderr)")
         #expect(third.stderr.contains("writing"))
         #expect((try? String(contentsOf: stamp, encoding: .utf8)) != "1")
+    }
+
+    @Test("rvc bench plot draws a saved report; a file that is not one is an error naming it")
+    func plotsASavedReport() async throws {
+        let folder = try ConvertCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = folder.appendingPathComponent("bad.json")
+        try Data("{\"hello\": 1}".utf8).write(to: bad)
+        let out = folder.appendingPathComponent("bench.svg")
+        let refused = try await RVCBinary.run(["bench", "plot", bad.path, "-o", out.path])
+        #expect(refused.status != 0 && refused.stderr.contains("bad.json"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let missing = try await RVCBinary.run(["bench", "plot", folder.appendingPathComponent("none.json").path, "-o", out.path])
+        #expect(missing.status != 0 && missing.stderr.contains("none.json"))
     }
 
     @Test("bad options are rejected naming the flag", arguments: [
