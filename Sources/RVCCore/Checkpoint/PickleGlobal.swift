@@ -78,6 +78,8 @@ struct PickleGlobal: Equatable {
             guard args.count >= 1, case .data(.string(let text)) = args[0] else {
                 throw PickleFault.malformed("_codecs.encode expects a string")
             }
+            // A memoised string and REDUCE make a new copy for a few bytes of pickle each time.
+            try arena.charge(text.utf8.count)
             var bytes: [UInt8] = []
             for scalar in text.unicodeScalars {
                 guard scalar.value < 256 else { throw PickleFault.malformed("_codecs.encode: non-latin-1 character") }

@@ -137,6 +137,11 @@ struct PickleMachine {
             let items = try stack.popToMark()
             try arena.setItems(try PickleArena.pairs(items), on: try stack.top())
         case .literal(let value):
+            switch value {
+            case .string(let text): try arena.charge(text.utf8.count)
+            case .bytes(let bytes), .bigInt(let bytes): try arena.charge(bytes.count)
+            default: break
+            }
             try stack.push(.data(value))
         case .put(let index):
             try stack.memoize(at: index)
