@@ -125,31 +125,32 @@ struct ZipArchive {
                         if localOffset == 0xFFFF_FFFF { localOffset = try field.u64() }
                     }
                 }
+                let shown = CheckpointError.printable(name)
                 if let problem = Self.unsafeName(name) {
-                    throw corrupt("member '\(name)' has an unsafe name (\(problem)); refused")
+                    throw corrupt("member '\(shown)' has an unsafe name (\(problem)); refused")
                 }
                 guard entries[name] == nil else {
-                    throw corrupt("member '\(name)' appears twice; refused, as readers could disagree on its content")
+                    throw corrupt("member '\(shown)' appears twice; refused, as readers could disagree on its content")
                 }
                 let (bound, overflow) = max(compressed, 1).multipliedReportingOverflow(by: Self.maxCompressionRatio)
                 if !overflow, uncompressed > bound {
                     throw corrupt(
-                        "member '\(name)' declares \(uncompressed) bytes from \(compressed) compressed, a ratio above "
+                        "member '\(shown)' declares \(uncompressed) bytes from \(compressed) compressed, a ratio above "
                             + "\(Self.maxCompressionRatio):1; refused as a zip bomb")
                 }
                 let limit = UInt64(bytes.count)
                 guard localOffset < limit, compressed <= limit, uncompressed <= limit else {
-                    throw corrupt("entry '\(name)' has sizes or offsets beyond the file")
+                    throw corrupt("entry '\(shown)' has sizes or offsets beyond the file")
                 }
                 let local = Int(localOffset)
                 guard try reader.peek(UInt32.self, at: local) == Self.localHeader else {
-                    throw corrupt("entry '\(name)' has no local header")
+                    throw corrupt("entry '\(shown)' has no local header")
                 }
                 let localName = Int(try reader.peek(UInt16.self, at: local + 26))
                 let localExtra = Int(try reader.peek(UInt16.self, at: local + 28))
                 let dataOffset = local + 30 + localName + localExtra
                 guard dataOffset <= bytes.count, Int(compressed) <= bytes.count - dataOffset else {
-                    throw corrupt("entry '\(name)' data runs past the end of the file")
+                    throw corrupt("entry '\(shown)' data runs past the end of the file")
                 }
                 names.append(name)
                 entries[name] = Entry(
@@ -169,7 +170,7 @@ struct ZipArchive {
         guard entry.method == 0, entry.size == entry.compressedSize else {
             throw CheckpointError.corruptArchive(
                 file: file.path,
-                message: "entry '\(entry.name)' is compressed (method \(entry.method)); PyTorch writes stored entries only")
+                message: "entry '\(CheckpointError.printable(entry.name))' is compressed (method \(entry.method)); PyTorch writes stored entries only")
         }
         return UnsafeRawBufferPointer(rebasing: file.bytes[entry.dataOffset..<(entry.dataOffset + entry.size)])
     }
