@@ -11,6 +11,14 @@ public struct JobRunner: Sendable {
     public struct Configuration: Sendable {
         /// Longest vocal accepted, in seconds. Default 1200.
         public var maxAudioSeconds: Double = 1_200
+        /// Largest vocal file accepted, in bytes (the download stops past it). Default 1 GiB: 20
+        /// minutes of 96 kHz stereo float WAV.
+        public var maxVocalBytes: Int64 = 1 << 30
+        /// Largest model checkpoint accepted, in bytes. Default 1 GiB (RVC models are 50–200 MB).
+        public var maxModelBytes: Int64 = 1 << 30
+        /// Largest index accepted, in bytes. Default 2 GiB, the index reader's own bound
+        /// (`FaissIndexFile.defaultMaxBytes`).
+        public var maxIndexBytes: Int64 = 2 << 30
         /// Bitrate of the archived input (`input.opus.ogg`) in bits per second. Default 96 000.
         public var archiveBitrate: Int = 96_000
         public init() {}
@@ -177,7 +185,12 @@ public struct JobRunner: Sendable {
     private func timedFetch(_ url: String, stage: JobStage) async -> Result<(FetchedFile, Double), JobFailure> {
         let start = ContinuousClock.now
         do {
-            let file = try await fetcher.fetch(url, cacheable: stage != .downloadVocal)
+            let limit = switch stage {
+            case .downloadModel: configuration.maxModelBytes
+            case .downloadIndex: configuration.maxIndexBytes
+            default: configuration.maxVocalBytes
+            }
+            let file = try await fetcher.fetch(url, cacheable: stage != .downloadVocal, maxBytes: limit)
             return .success((file, (ContinuousClock.now - start).seconds))
         } catch let failure as JobFailure {
             return .failure(failure)
