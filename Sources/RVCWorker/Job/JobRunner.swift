@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RVCAudio
+import RVCCore
 
 /// Runs conversion jobs: validate → download (cached) → load model (LRU) → decode → convert →
 /// encode → upload or inline → response and metadata, timing each stage.
@@ -215,6 +216,13 @@ public struct JobRunner: Sendable {
     static func classify(_ error: any Error, stage: JobStage) -> JobFailure {
         if let failure = error as? JobFailure { return failure }
         let text = String(describing: error)
+        // A model or index the readers refused (malformed, hostile, over a limit) left nothing
+        // loaded: the worker stays sound and keeps its caches. Decided before the text is looked at,
+        // since the message quotes the file's own content.
+        if stage == .loadModel, Self.isRefusedFile(error) {
+            return JobFailure(
+                code: .modelLoadFailed, stage: stage, message: "Could not load the model: \(text)", refreshWorker: false)
+        }
         let lowered = text.lowercased()
         if lowered.contains("out of memory") || lowered.contains("bad_alloc") {
             return JobFailure(code: .outOfMemory, stage: stage, message: "Out of memory during \(stage.rawValue): \(text)")
@@ -238,6 +246,12 @@ public struct JobRunner: Sendable {
         case .validation, .internal:
             return JobFailure(code: .internalError, stage: .internal, message: "Internal error: \(text)")
         }
+    }
+
+    /// True for the typed errors of RVCCore's file readers: the checkpoint, index or weights were
+    /// refused before anything was built from them.
+    static func isRefusedFile(_ error: any Error) -> Bool {
+        error is CheckpointError || error is IndexFileError || error is WeightError || error is FeatureIndexError
     }
 
     // MARK: Response and metadata
