@@ -122,11 +122,19 @@ struct InspectCommandTests {
         }
     }
 
-    @Test("every file of the hostile corpus: exit non-zero, the refusal naming what and where, no kind printed")
+    /// One corpus file of each kind of refusal (the whole corpus goes through every reader in
+    /// HostileCheckpointTests; each process here pays for loading LibTorch).
+    static let hostileSample: Set<String> = [
+        "reduce-posix.system", "nested-getattr-import", "extra-key-in-valid-model", "protocol4-stack-global", "opcode-inst",
+        "opcode-unknown-byte", "zip-dotdot-member", "zip-bomb", "legacy-stream-call", "legacy-tar-call", "bare-pickle-clean",
+        "shape-overflows-64-bits", "allocation-bomb-tensors",
+    ]
+
+    @Test("hostile files of every kind: exit non-zero, the refusal naming what and where, no kind printed")
     func refusesHostileFiles() throws {
         let dir = try TemporaryDirectory()
         let marker = dir.file("pwned")
-        for (item, url) in try HostileCheckpoints.write(into: dir.url, marker: marker) {
+        for (item, url) in try HostileCheckpoints.write(into: dir.url, marker: marker) where Self.hostileSample.contains(item.name) {
             let result = try Self.run(["inspect", url.path, "--no-hash"])
             #expect(result.status != 0, "\(item.name): exit \(result.status), stdout \(result.stdout)")
             #expect(!result.stdout.contains("kind:"), "\(item.name): \(result.stdout)")
