@@ -58,7 +58,7 @@ import Testing
         #expect(report.problems.isEmpty, "\(report)")
         // Every seed format was exercised, with both outcomes seen overall. (Mutated Ogg and FLAC
         // rarely decode at all: their pages and frames carry checksums.)
-        #expect(drawnBySeed.count == 6, "\(drawnBySeed)")
-        #expect(report.refused > 0 && report.accepted > 0, "\(report); decoded \(decodedBySeed)")
+        #expect(report.replayed || drawnBySeed.count == 6, "\(drawnBySeed)")
+        #expect(report.mixedOutcomes, "\(report); decoded \(decodedBySeed)")
     }
 }

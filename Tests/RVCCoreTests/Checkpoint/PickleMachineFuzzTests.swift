@@ -81,6 +81,6 @@ struct PickleMachineFuzzTests {
             _ = try Self.decode(bytes, placeholder: placeholder)
         }
         #expect(report.problems.isEmpty, "\(report)")
-        #expect(report.refused > 0 && report.accepted > 0, "\(report)")
+        #expect(report.mixedOutcomes, "\(report)")
     }
 }

@@ -16,7 +16,8 @@ import RVCBasics
 /// | `RVC_FUZZ_MAX_INPUT_SECONDS` | 5 | slowest input allowed (a loaded debug build meets 5 s; the script uses 1 s) |
 /// | `RVC_FUZZ_TIME_LIMIT` | none | seconds per reader; a run still going then stops and fails |
 /// | `RVC_FUZZ_REPORT` | none | file the report of each reader is appended to, one JSON line each |
-/// | `RVC_FUZZ_ARTIFACTS` | none | folder the failing and the slowest inputs are written to |
+/// | `RVC_FUZZ_ARTIFACTS` | none | folder the failing and the slowest inputs are written to (with a `.label` file naming the seed) |
+/// | `RVC_FUZZ_REPLAY` | none | one saved input to run instead of the mutations, `RVC_FUZZ_REPLAY_LABEL` naming its seed |
 public enum Fuzzer {
     /// How many inputs, from which seed, within which bounds.
     public struct Configuration: Sendable {
@@ -31,6 +32,9 @@ public enum Fuzzer {
         public var timeLimitSeconds: Double?
         public var reportPath: String?
         public var artifactsPath: String?
+        /// A saved input to run (``iterations`` times) instead of the mutations, and its seed's label.
+        public var replayPath: String?
+        public var replayLabel: String?
 
         /// The configuration from the environment (see ``Fuzzer``), with the given defaults.
         public static func fromEnvironment(
@@ -43,7 +47,9 @@ public enum Fuzzer {
                 maxInputSeconds: environment["RVC_FUZZ_MAX_INPUT_SECONDS"].flatMap { Double($0) } ?? maxInputSeconds,
                 timeLimitSeconds: environment["RVC_FUZZ_TIME_LIMIT"].flatMap { Double($0) },
                 reportPath: environment["RVC_FUZZ_REPORT"].flatMap { $0.isEmpty ? nil : $0 },
-                artifactsPath: environment["RVC_FUZZ_ARTIFACTS"].flatMap { $0.isEmpty ? nil : $0 })
+                artifactsPath: environment["RVC_FUZZ_ARTIFACTS"].flatMap { $0.isEmpty ? nil : $0 },
+                replayPath: environment["RVC_FUZZ_REPLAY"].flatMap { $0.isEmpty ? nil : $0 },
+                replayLabel: environment["RVC_FUZZ_REPLAY_LABEL"])
         }
     }
 
@@ -71,6 +77,12 @@ public enum Fuzzer {
         public var timedOut = false
         public var iterationsRequested = 0
         public var maxInputSeconds = 0.0
+        /// The run repeated one saved input (`RVC_FUZZ_REPLAY`) instead of mutating the seeds.
+        public var replayed = false
+
+        /// Inputs were both accepted and refused, as a run over mutations should see (a replay of
+        /// one input has one outcome).
+        public var mixedOutcomes: Bool { replayed || (accepted > 0 && refused > 0) }
 
         /// Everything that makes the run a failure; empty for a clean run.
         public var problems: [String] {
@@ -107,14 +119,17 @@ public enum Fuzzer {
         var report = Report(reader: reader)
         report.iterationsRequested = configuration.iterations
         report.maxInputSeconds = configuration.maxInputSeconds
+        report.replayed = configuration.replayPath != nil
+        let replay = configuration.replayPath.map { [UInt8](FileManager.default.contents(atPath: $0) ?? Data()) }
         let start = ContinuousClock.now
         var slowestBytes: [UInt8] = []
+        var slowestLabel = ""
         for index in 0..<configuration.iterations {
             if let limit = configuration.timeLimitSeconds, (ContinuousClock.now - start).inSeconds > limit {
                 report.timedOut = true
                 break
             }
-            let (label, bytes) = mutator.next()
+            let (label, bytes) = replay.map { (configuration.replayLabel ?? seeds[0].label, $0) } ?? mutator.next()
             let name = "\(label) #\(index)"
             let began = ContinuousClock.now
             var failure: String?
@@ -135,6 +150,7 @@ public enum Fuzzer {
                 report.slowestSeconds = seconds
                 report.slowestInput = name
                 slowestBytes = bytes
+                slowestLabel = label
             }
             if seconds > configuration.maxInputSeconds {
                 report.slow += 1
@@ -142,12 +158,12 @@ public enum Fuzzer {
             }
             if let failure {
                 if report.failures.count < 10 { report.failures.append(failure) }
-                save(bytes, "\(reader)-\(index)-failed", configuration)
+                save(bytes, label: label, "\(reader)-\(index)-failed", configuration)
             }
             report.inputs += 1
         }
         report.elapsedSeconds = (ContinuousClock.now - start).inSeconds
-        save(slowestBytes, "\(reader)-slowest", configuration)
+        if replay == nil { save(slowestBytes, label: slowestLabel, "\(reader)-slowest", configuration) }
         if let path = configuration.reportPath { append(report, to: path) }
         return report
     }
@@ -158,10 +174,12 @@ public enum Fuzzer {
         return "\(type(of: error)).\(name)"
     }
 
-    private static func save(_ bytes: [UInt8], _ name: String, _ configuration: Configuration) {
+    private static func save(_ bytes: [UInt8], label: String, _ name: String, _ configuration: Configuration) {
         guard let folder = configuration.artifactsPath else { return }
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try? Data(bytes).write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
+        let url = URL(fileURLWithPath: folder)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try? Data(bytes).write(to: url.appendingPathComponent(name))
+        try? Data(label.utf8).write(to: url.appendingPathComponent(name + ".label"))
     }
 
     private static func append(_ report: Report, to path: String) {
