@@ -22,14 +22,15 @@ import Testing
     /// allowed) and the test engine.
     static func setup(_ environment: [String: String]) async throws -> Setup {
         let directory = try TemporaryDirectory()
+        // The runner first: a refused environment must not leave a server running.
+        let runner = try WorkerRuntime.makeRunner(
+            engine: TestEngine(),
+            environment: ["RVC_CACHE_DIR": directory.url.path, "RVC_ALLOW_PRIVATE_URLS": "1"].merging(environment) { $1 })
         let server = try await TestHTTPServer.start([
             "voice.wav": try TestAudio.sineWAV(seconds: 2),
             "model.pth": Data("RVCTEST model".utf8),
             "model.index": Data(repeating: 1, count: 300),
         ])
-        let runner = try WorkerRuntime.makeRunner(
-            engine: TestEngine(),
-            environment: ["RVC_CACHE_DIR": directory.url.path, "RVC_ALLOW_PRIVATE_URLS": "1"].merging(environment) { $1 })
         return Setup(server: server, runner: runner, directory: directory)
     }
 
