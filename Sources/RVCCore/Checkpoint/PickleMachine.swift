@@ -4,10 +4,12 @@
 /// allow-listed data classes are inert references whose REDUCE/NEWOBJ/BUILD only record their
 /// arguments, and a program that names any other global, or uses a byte outside ``PickleOpcode``,
 /// is refused as a whole (``CheckpointError/forbiddenGlobal(file:member:offset:global:)``,
-/// ``CheckpointError/forbiddenOpcode(file:member:offset:opcode:)``). This type is the dispatch loop; its parts are ``PickleInstruction`` (the
-/// opcodes of ``PickleOpcode`` and their operands), ``PickleStack`` (the stack, its marks and the
-/// memo) and ``PickleArena`` (the containers, addressed by index, so shared and cyclic references
-/// cost nothing during decoding and the final tree is built in one memoised pass). Every part is
+/// ``CheckpointError/forbiddenOpcode(file:member:offset:opcode:)``).
+///
+/// This type is the dispatch loop; its parts are ``PickleInstruction`` (the opcodes of
+/// ``PickleOpcode`` and their operands), ``PickleStack`` (the stack, its marks and the memo) and
+/// ``PickleArena`` (the containers, addressed by index, so shared and cyclic references cost
+/// nothing during decoding and the final tree is built in one memoised pass). Every part is
 /// bounded by ``PickleLimits``.
 struct PickleMachine {
     /// A typed storage resolved against the archive.
@@ -79,7 +81,8 @@ struct PickleMachine {
     /// Runs the pickle program and returns the value STOP leaves.
     mutating func run(_ bytes: UnsafeRawBufferPointer) throws -> Value {
         guard bytes.count <= limits.maxPickleBytes else {
-            throw CheckpointError.limitExceeded(file: file, what: "\(CheckpointError.printable(member)) size in bytes", limit: limits.maxPickleBytes)
+            throw CheckpointError.limitExceeded(
+                file: file, what: "\(CheckpointError.printable(member)) size in bytes", limit: limits.maxPickleBytes)
         }
         var r = ByteReader(bytes)
         do {
