@@ -87,7 +87,9 @@ let package = Package(
         // MARK: Tests (mirror Sources/)
         // Helpers shared by the test targets (fixtures, temporary folders, loopback servers); no
         // product exports it.
-        .target(name: "RVCTestSupport", dependencies: ["RVCStorage", "RVCBench"], path: "Tests/RVCTestSupport"),
+        .target(
+            name: "RVCTestSupport", dependencies: ["RVCBasics", "RVCCore", "RVCStorage", "RVCBench"],
+            path: "Tests/RVCTestSupport"),
         .testTarget(name: "RVCBasicsTests", dependencies: ["RVCBasics"]),
         .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch", "RVCBench", "RVCTestSupport"]),
         .testTarget(name: "RVCBenchTests", dependencies: ["RVCBench", "RVCCore", "RVCTestSupport"]),

@@ -10,6 +10,10 @@ import RVCStorage
 /// | `RVC_CACHE_MAX_BYTES` | 20 GB | download cache bound |
 /// | `RVC_MODEL_CACHE_SIZE` | 3 | voice models kept loaded |
 /// | `RVC_MAX_AUDIO_SECONDS` | 1200 | longest vocal accepted |
+/// | `RVC_MAX_VOCAL_BYTES` | 1 GiB | largest vocal download |
+/// | `RVC_MAX_MODEL_BYTES` | 1 GiB | largest model download |
+/// | `RVC_MAX_INDEX_BYTES` | 2 GiB | largest index download |
+/// | `RVC_MAX_DATA_URL_BYTES` | 32 MiB | largest decoded `data:` vocal |
 /// | `RVC_ALLOW_PRIVATE_URLS` | off | allow loopback/private hosts (tests, local use) |
 /// | `S3_ENDPOINT_URL`, `S3_ACCESS_KEY`, `S3_SECRET_KEY`, `S3_BUCKET_NAME`, `S3_REGION`, `S3_PUBLIC_URL`, `S3_KEY_PREFIX` | unset | upload outputs to S3 |
 public enum WorkerRuntime {
@@ -22,7 +26,15 @@ public enum WorkerRuntime {
         engine: any ConversionEngine, environment: [String: String] = ProcessInfo.processInfo.environment,
         logger: Logger = Logger(label: "rvc.worker")
     ) throws -> JobRunner {
-        let options = DownloadOptions.fromEnvironment(environment)
+        var configuration = JobRunner.Configuration()
+        configuration.maxAudioSeconds = Double(try integer("RVC_MAX_AUDIO_SECONDS", environment, default: 1_200))
+        configuration.maxVocalBytes = try integer("RVC_MAX_VOCAL_BYTES", environment, default: configuration.maxVocalBytes)
+        configuration.maxModelBytes = try integer("RVC_MAX_MODEL_BYTES", environment, default: configuration.maxModelBytes)
+        configuration.maxIndexBytes = try integer("RVC_MAX_INDEX_BYTES", environment, default: configuration.maxIndexBytes)
+        var options = DownloadOptions.fromEnvironment(environment)
+        options.maxDataURLBytes = try integer("RVC_MAX_DATA_URL_BYTES", environment, default: options.maxDataURLBytes)
+        // The per-kind limits above govern; the downloader's own bound must not be tighter.
+        options.maxBytes = max(configuration.maxVocalBytes, configuration.maxModelBytes, configuration.maxIndexBytes)
         let downloader = Downloader(options: options)
         let cacheRoot = environment["RVC_CACHE_DIR"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: (environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
@@ -37,8 +49,6 @@ public enum WorkerRuntime {
         } catch {
             throw ConfigurationError(description: String(describing: error))
         }
-        var configuration = JobRunner.Configuration()
-        configuration.maxAudioSeconds = Double(try integer("RVC_MAX_AUDIO_SECONDS", environment, default: 1_200))
         let models = ModelCache(capacity: Int(try integer("RVC_MODEL_CACHE_SIZE", environment, default: 3)))
         logger.info("job runner ready", metadata: [
             "cache": "\(cacheDirectory.path)", "s3": "\(store == nil ? "off" : "on")",

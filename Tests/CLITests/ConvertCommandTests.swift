@@ -166,4 +166,26 @@ struct ConvertCommandTests {
         #expect(run.status != 0)
         #expect(run.stderr.contains("nope.pth"), "\(run.stderr)")
     }
+
+    @Test("hostile model files are refused before anything runs, naming what and where, and write nothing",
+          arguments: ["reduce-posix.system", "opcode-inst", "legacy-stream-call", "zip-bomb", "allocation-bomb-tensors"])
+    func refusesHostileModels(name: String) throws {
+        let dir = try TemporaryDirectory()
+        let marker = dir.file("pwned")
+        let files = try HostileCheckpoints.write(into: dir.url, marker: marker)
+        let (item, model) = try #require(files.first { $0.0.name == name })
+        let input = dir.file("in.wav")
+        try WAVFile.writeFloat([Float](repeating: 0.1, count: 16_000), sampleRate: 16000, to: input)
+        let output = dir.file("out.wav")
+        let run = try InspectCommandTests.run([
+            "convert", input.path, "-m", model.path, "-o", output.path,
+            "--hubert", InspectCommandTests.fixture("hubert_tiny.pt"), "--rmvpe", InspectCommandTests.fixture("rmvpe_tiny.pt"),
+        ])
+        #expect(run.status != 0)
+        for fragment in item.refusal.fragments + [model.path] {
+            #expect(run.stderr.contains(fragment), "'\(fragment)' not in \(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        #expect(!FileManager.default.fileExists(atPath: marker.path))
+    }
 }

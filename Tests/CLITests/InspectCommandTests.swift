@@ -1,4 +1,6 @@
 import Foundation
+import RVCBench
+import RVCCore
 import RVCTestSupport
 import Testing
 
@@ -118,5 +120,44 @@ struct InspectCommandTests {
                 #expect(result.stderr.contains(url.path), "stderr: \(result.stderr)")
             }
         }
+    }
+
+    /// One corpus file of each kind of refusal (the whole corpus goes through every reader in
+    /// HostileCheckpointTests; each process here pays for loading LibTorch).
+    static let hostileSample: Set<String> = [
+        "reduce-posix.system", "nested-getattr-import", "extra-key-in-valid-model", "protocol4-stack-global", "opcode-inst",
+        "opcode-unknown-byte", "zip-dotdot-member", "zip-bomb", "legacy-stream-call", "legacy-tar-call", "bare-pickle-clean",
+        "shape-overflows-64-bits", "allocation-bomb-tensors",
+    ]
+
+    @Test("hostile files of every kind: exit non-zero, the refusal naming what and where, no kind printed")
+    func refusesHostileFiles() throws {
+        let dir = try TemporaryDirectory()
+        let marker = dir.file("pwned")
+        for (item, url) in try HostileCheckpoints.write(into: dir.url, marker: marker) where Self.hostileSample.contains(item.name) {
+            let result = try Self.run(["inspect", url.path, "--no-hash"])
+            #expect(result.status != 0, "\(item.name): exit \(result.status), stdout \(result.stdout)")
+            #expect(!result.stdout.contains("kind:"), "\(item.name): \(result.stdout)")
+            for fragment in item.refusal.fragments + [url.path] {
+                #expect(result.stderr.contains(fragment), "\(item.name): '\(fragment)' not in \(result.stderr)")
+            }
+        }
+        // The example of the report: REDUCE of posix.system used to print "unknown PyTorch checkpoint".
+        let json = try Self.run(["inspect", dir.file("reduce-posix.system.pth").path, "--json"])
+        #expect(json.status != 0 && json.stdout.isEmpty)
+        #expect(json.stderr.contains("names the global 'posix.system'") && json.stderr.contains("archive/data.pkl"), "\(json.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: marker.path))
+    }
+
+    @Test("an unknown but harmless checkpoint is still reported as unknown")
+    func harmlessUnknownCheckpoint() throws {
+        let dir = try TemporaryDirectory()
+        let url = dir.file("plain.pt")
+        try CheckpointWriter().write(
+            .orderedDict([("step", .int(3)), ("w", .tensor(try Tensor([Float](repeating: 1, count: 4), shape: [2, 2])))]), to: url)
+        let result = try Self.run(["inspect", url.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("kind: unknown PyTorch checkpoint"))
+        #expect(result.stdout.contains("top-level keys: step, w"))
     }
 }

@@ -18,6 +18,14 @@ struct PickleArena {
 
     let limits: PickleLimits
     private var nodes: [Node] = []
+    /// Estimated bytes allocated so far, against ``PickleLimits/maxAllocatedBytes``.
+    private(set) var allocated = 0
+
+    /// Estimated costs of what the program makes (see ``charge(_:)``).
+    static let nodeCost = MemoryLayout<Node>.stride
+    static let valueCost = MemoryLayout<Value>.stride
+    /// A tensor: the description here plus the LibTorch tensor made from it.
+    static let tensorCost = 512
     private var converted: [Int: PickleValue] = [:]
     private var inProgress: Set<Int> = []
 
@@ -28,11 +36,21 @@ struct PickleArena {
     /// The container at `index` (from a ``PickleMachine/Value/ref(_:)``).
     subscript(index: Int) -> Node { nodes[index] }
 
+    /// Counts `bytes` against ``PickleLimits/maxAllocatedBytes``.
+    /// - Throws: ``PickleFault/limitExceeded(what:limit:)`` once the total passes the limit.
+    mutating func charge(_ bytes: Int) throws {
+        allocated += bytes
+        guard allocated <= limits.maxAllocatedBytes else {
+            throw PickleFault.limitExceeded(what: "pickle allocations in bytes", limit: limits.maxAllocatedBytes)
+        }
+    }
+
     /// Adds a container and returns the reference to it.
     mutating func add(_ node: Node) throws -> Value {
         guard nodes.count < limits.maxContainers else {
             throw PickleFault.limitExceeded(what: "number of pickled containers", limit: limits.maxContainers)
         }
+        try charge(Self.nodeCost + (node.args.count + node.items.count + 2 * node.pairs.count) * Self.valueCost)
         nodes.append(node)
         return .ref(nodes.count - 1)
     }
@@ -53,7 +71,9 @@ struct PickleArena {
     mutating func append(_ items: [Value], to target: Value) throws {
         let i = try nodeIndex(target, "APPEND")
         switch nodes[i].kind {
-        case .list, .set, .object: nodes[i].items.append(contentsOf: items)
+        case .list, .set, .object:
+            try charge(items.count * Self.valueCost)
+            nodes[i].items.append(contentsOf: items)
         default: throw PickleFault.malformed("APPEND on a \(nodes[i].kind)")
         }
     }
@@ -62,7 +82,9 @@ struct PickleArena {
     mutating func setItems(_ pairs: [(Value, Value)], on target: Value) throws {
         let i = try nodeIndex(target, "SETITEM")
         switch nodes[i].kind {
-        case .dict, .object: nodes[i].pairs.append(contentsOf: pairs)
+        case .dict, .object:
+            try charge(2 * pairs.count * Self.valueCost)
+            nodes[i].pairs.append(contentsOf: pairs)
         default: throw PickleFault.malformed("SETITEM on a \(nodes[i].kind)")
         }
     }
@@ -103,8 +125,11 @@ struct PickleArena {
         switch value {
         case .data(let data): return data
         case .global(let g): return .global(module: g.module, name: g.name)
-        case .tensor(let t): return .tensor(try makeTensor(t))
+        case .tensor(let t):
+            try charge(Self.tensorCost)
+            return .tensor(try makeTensor(t))
         case .storage(let s):
+            try charge(Self.tensorCost)
             return .tensor(try makeTensor(PickleMachine.TensorRef(storage: s, offset: 0, shape: [s.numel], strides: [1])))
         case .ref(let i):
             if let done = converted[i] { return done }

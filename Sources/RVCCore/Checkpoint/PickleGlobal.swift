@@ -1,17 +1,25 @@
 /// A global (class or function) a pickle names by module and name, classified against the
 /// allow-list of what a checkpoint may name.
 ///
-/// Nothing is imported or called. The allow-listed globals (`_rebuild_tensor_v2`,
-/// `_rebuild_parameter`, `OrderedDict`, `dict`, `list`, `set`, `frozenset`, `_codecs.encode`, the
-/// typed storage classes) are rebuilt natively by ``reduce(_:in:)`` and ``newObject(_:in:)``; any
-/// other global is an inert class reference whose REDUCE and NEWOBJ only record their arguments.
+/// Nothing is imported or called. The allow-list has two parts: the globals rebuilt natively by
+/// ``reduce(_:in:)`` and ``newObject(_:in:)`` (`_rebuild_tensor_v2`, `_rebuild_parameter`,
+/// `OrderedDict`, `dict`, `list`, `set`, `frozenset`, `_codecs.encode`, the typed storage classes),
+/// and the plain-data classes of ``dataClasses`` whose instances are inert records of their
+/// arguments and state (fairseq's `Dictionary`, `argparse.Namespace`, omegaconf containers, builtin
+/// scalar types, torch dtypes). Any other global is ``Kind/forbidden``: ``PickleMachine`` refuses the
+/// whole file when its pickle names one, since no model file needs it and a general unpickler
+/// would call it.
 struct PickleGlobal: Equatable {
     /// What an allow-listed global does.
     enum Kind: Equatable {
         case rebuildTensorV2, rebuildTensor, rebuildParameter, rebuildParameterWithState
         case orderedDict, dict, list, set, frozenset, codecsEncode
         case storageType(DType)
-        case other
+        /// A plain-data class or type of ``PickleGlobal/dataClasses``: REDUCE, NEWOBJ and BUILD
+        /// only record their arguments and state.
+        case dataClass
+        /// Not on the allow-list: a pickle naming it is refused.
+        case forbidden
     }
 
     let module: String
@@ -32,14 +40,59 @@ struct PickleGlobal: Equatable {
         case ("builtins", "set"), ("__builtin__", "set"): kind = .set
         case ("builtins", "frozenset"), ("__builtin__", "frozenset"): kind = .frozenset
         case ("_codecs", "encode"): kind = .codecsEncode
-        case ("torch", _):
-            kind = Self.storageDTypes[name].map { .storageType($0) } ?? .other
-        default: kind = .other
+        default:
+            if module == "torch", let dtype = Self.storageDTypes[name] {
+                kind = .storageType(dtype)
+            } else {
+                kind = Self.dataClasses.contains("\(module).\(name)") ? .dataClass : .forbidden
+            }
         }
         self.module = module
         self.name = name
         self.kind = kind
     }
+
+    /// `module.name` when it is on the allow-list.
+    /// - Throws: ``PickleFault/forbiddenGlobal(_:)`` naming it otherwise.
+    static func allowed(module: String, name: String) throws -> PickleGlobal {
+        let global = PickleGlobal(module: module, name: name)
+        guard global.kind != .forbidden else { throw PickleFault.forbiddenGlobal(global.qualifiedName) }
+        return global
+    }
+
+    /// `module.name`.
+    var qualifiedName: String { "\(module).\(name)" }
+
+    /// Classes and types whose instances are plain data, as `module.name`: what fairseq HuBERT
+    /// checkpoints hold besides tensors (`Dictionary`; the `args` namespace or the omegaconf `cfg`
+    /// with its metadata, nodes and the types they name), and the type references torch itself
+    /// pickles (`torch.Size`, `torch.device`, dtypes). Their instances stay inert ``PickleObject``s.
+    static let dataClasses: Set<String> = {
+        var names: Set<String> = [
+            "fairseq.data.dictionary.Dictionary",
+            "argparse.Namespace",
+            "omegaconf.dictconfig.DictConfig", "omegaconf.listconfig.ListConfig",
+            "omegaconf.base.ContainerMetadata", "omegaconf.base.Metadata",
+            "collections.defaultdict", "collections.Counter",
+            "typing.Any",
+            "torch.Size", "torch.device",
+        ]
+        for node in ["AnyNode", "StringNode", "IntegerNode", "FloatNode", "BooleanNode", "BytesNode", "PathNode", "EnumNode"] {
+            names.insert("omegaconf.nodes.\(node)")
+        }
+        for module in ["builtins", "__builtin__"] {
+            for type in ["int", "long", "float", "complex", "bool", "str", "unicode", "bytes", "bytearray", "tuple", "object"] {
+                names.insert("\(module).\(type)")
+            }
+        }
+        for dtype in [
+            "float16", "half", "bfloat16", "float32", "float", "float64", "double", "complex64", "complex128",
+            "uint8", "int8", "int16", "short", "int32", "int", "int64", "long", "bool",
+        ] {
+            names.insert("torch.\(dtype)")
+        }
+        return names
+    }()
 
     /// PyTorch's legacy typed storage class names (`torch.<Name>`) and their element types.
     static let storageDTypes: [String: DType] = Dictionary(
@@ -47,8 +100,10 @@ struct PickleGlobal: Equatable {
 
     // MARK: - Construction
 
-    /// REDUCE with the argument tuple's items `args`: the allow-listed globals' results, rebuilt
-    /// natively; an inert object recording `args` for any other.
+    /// REDUCE with the argument tuple's items `args`: the rebuilt globals' results, made natively;
+    /// an inert object recording `args` for a storage type or data class.
+    /// - Throws: ``PickleFault/forbiddenGlobal(_:)`` for a global outside the allow-list (which
+    ///   ``allowed(module:name:)`` already keeps off the stack).
     func reduce(_ args: [PickleMachine.Value], in arena: inout PickleArena) throws -> PickleMachine.Value {
         switch kind {
         case .rebuildTensorV2, .rebuildTensor:
@@ -78,24 +133,29 @@ struct PickleGlobal: Equatable {
             guard args.count >= 1, case .data(.string(let text)) = args[0] else {
                 throw PickleFault.malformed("_codecs.encode expects a string")
             }
+            // A memoised string and REDUCE make a new copy for a few bytes of pickle each time.
+            try arena.charge(text.utf8.count)
             var bytes: [UInt8] = []
             for scalar in text.unicodeScalars {
                 guard scalar.value < 256 else { throw PickleFault.malformed("_codecs.encode: non-latin-1 character") }
                 bytes.append(UInt8(scalar.value))
             }
             return .data(.bytes(bytes))
-        case .storageType, .other:
+        case .storageType, .dataClass:
             return try arena.add(PickleArena.Node(kind: .object, cls: self, args: args))
+        case .forbidden:
+            throw PickleFault.forbiddenGlobal(qualifiedName)
         }
     }
 
     /// NEWOBJ and NEWOBJ_EX with the argument tuple's items `args`: an empty container for the
-    /// allow-listed container classes, an inert object recording `args` for any other.
+    /// allow-listed container classes, an inert object recording `args` for the other allowed ones.
     func newObject(_ args: [PickleMachine.Value], in arena: inout PickleArena) throws -> PickleMachine.Value {
         switch kind {
         case .orderedDict, .dict: return try arena.add(PickleArena.Node(kind: .dict))
         case .list: return try arena.add(PickleArena.Node(kind: .list))
         case .set, .frozenset: return try arena.add(PickleArena.Node(kind: .set))
+        case .forbidden: throw PickleFault.forbiddenGlobal(qualifiedName)
         default: return try arena.add(PickleArena.Node(kind: .object, cls: self, args: args))
         }
     }

@@ -25,12 +25,13 @@ enum PickleInstruction {
     case stackGlobal, reduce, newObj, newObjEx, build, binPersID
 
     /// Reads the instruction at `reader`'s position.
-    /// - Throws: ``PickleFault`` for an unsupported opcode or protocol, a negative length or one
-    ///   beyond the limits; ``ByteReader/OutOfBounds`` when the program ends inside the instruction.
+    /// - Throws: ``PickleFault/forbiddenOpcode(_:)`` for a byte outside ``PickleOpcode``;
+    ///   ``PickleFault`` for an unsupported protocol, a negative length or one beyond the limits;
+    ///   ``ByteReader/OutOfBounds`` when the program ends inside the instruction.
     static func read(from r: inout ByteReader, limits: PickleLimits) throws -> PickleInstruction {
         let byte = try r.u8()
         guard let opcode = PickleOpcode(rawValue: byte) else {
-            throw PickleFault.malformed("unsupported opcode 0x\(String(byte, radix: 16))")
+            throw PickleFault.forbiddenOpcode(byte)
         }
         switch opcode {
         case .proto:

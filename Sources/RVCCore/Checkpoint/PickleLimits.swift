@@ -16,6 +16,11 @@ public struct PickleLimits: Sendable, Equatable {
     public var maxStringBytes: Int = 1 << 20
     /// Highest tensor rank.
     public var maxRank: Int = 16
+    /// Most bytes the decoded program may allocate, estimated: containers and their elements,
+    /// string and bytes values, tensor descriptions (real files: well under 1 MiB). Bounds how much
+    /// memory a small pickle can claim by referring to its own values over and over (a list of a
+    /// million references to one object costs a few bytes of pickle each).
+    public var maxAllocatedBytes: Int = 64 << 20
 
     public init() {}
 

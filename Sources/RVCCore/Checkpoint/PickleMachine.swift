@@ -1,11 +1,15 @@
 /// A restricted pickle interpreter for the opcodes `torch.save` emits (protocols 2–5).
 ///
-/// It never imports or calls anything: allow-listed globals (``PickleGlobal``) are rebuilt
-/// natively; any other global is an inert class reference whose REDUCE/NEWOBJ/BUILD only record
-/// their arguments. This type is the dispatch loop; its parts are ``PickleInstruction`` (the
-/// opcodes of ``PickleOpcode`` and their operands), ``PickleStack`` (the stack, its marks and the
-/// memo) and ``PickleArena`` (the containers, addressed by index, so shared and cyclic references
-/// cost nothing during decoding and the final tree is built in one memoised pass). Every part is
+/// It never imports or calls anything: the globals ``PickleGlobal`` rebuilds are made natively, the
+/// allow-listed data classes are inert references whose REDUCE/NEWOBJ/BUILD only record their
+/// arguments, and a program that names any other global, or uses a byte outside ``PickleOpcode``,
+/// is refused as a whole (``CheckpointError/forbiddenGlobal(file:member:offset:global:)``,
+/// ``CheckpointError/forbiddenOpcode(file:member:offset:opcode:)``).
+///
+/// This type is the dispatch loop; its parts are ``PickleInstruction`` (the opcodes of
+/// ``PickleOpcode`` and their operands), ``PickleStack`` (the stack, its marks and the memo) and
+/// ``PickleArena`` (the containers, addressed by index, so shared and cyclic references cost
+/// nothing during decoding and the final tree is built in one memoised pass). Every part is
 /// bounded by ``PickleLimits``.
 struct PickleMachine {
     /// A typed storage resolved against the archive.
@@ -44,6 +48,8 @@ struct PickleMachine {
     }
 
     let file: String
+    /// The archive member holding the program (e.g. `archive/data.pkl`), for messages.
+    let member: String
     let limits: PickleLimits
     /// Resolves a persistent storage id `(key, dtype, numel)` against the archive (validating it).
     let resolveStorage: (String, DType, Int) throws -> StorageRef
@@ -53,13 +59,16 @@ struct PickleMachine {
     private var stack: PickleStack
     private var arena: PickleArena
     private var opOffset = 0
+    /// Bytes of the program read when STOP was reached (where a following pickle would start).
+    private(set) var consumed = 0
 
     init(
-        file: String, limits: PickleLimits,
+        file: String, member: String, limits: PickleLimits,
         resolveStorage: @escaping (String, DType, Int) throws -> StorageRef,
         makeTensor: @escaping (TensorRef) throws -> Tensor
     ) {
         self.file = file
+        self.member = member
         self.limits = limits
         self.resolveStorage = resolveStorage
         self.makeTensor = makeTensor
@@ -72,22 +81,24 @@ struct PickleMachine {
     /// Runs the pickle program and returns the value STOP leaves.
     mutating func run(_ bytes: UnsafeRawBufferPointer) throws -> Value {
         guard bytes.count <= limits.maxPickleBytes else {
-            throw CheckpointError.limitExceeded(file: file, what: "data.pkl size in bytes", limit: limits.maxPickleBytes)
+            throw CheckpointError.limitExceeded(
+                file: file, what: "\(CheckpointError.printable(member)) size in bytes", limit: limits.maxPickleBytes)
         }
         var r = ByteReader(bytes)
         do {
             while true {
                 opOffset = r.offset
                 if let result = try execute(try PickleInstruction.read(from: &r, limits: limits)) {
+                    consumed = r.offset
                     return result
                 }
             }
         } catch let error as ByteReader.OutOfBounds {
             opOffset = error.offset
             throw PickleFault.malformed("truncated (needed \(error.needed) more bytes)")
-                .checkpointError(file: file, offset: opOffset)
+                .checkpointError(file: file, member: member, offset: opOffset)
         } catch let fault as PickleFault {
-            throw fault.checkpointError(file: file, offset: opOffset)
+            throw fault.checkpointError(file: file, member: member, offset: opOffset)
         }
     }
 
@@ -137,6 +148,11 @@ struct PickleMachine {
             let items = try stack.popToMark()
             try arena.setItems(try PickleArena.pairs(items), on: try stack.top())
         case .literal(let value):
+            switch value {
+            case .string(let text): try arena.charge(text.utf8.count)
+            case .bytes(let bytes), .bigInt(let bytes): try arena.charge(bytes.count)
+            default: break
+            }
             try stack.push(.data(value))
         case .put(let index):
             try stack.memoize(at: index)
@@ -145,14 +161,14 @@ struct PickleMachine {
         case .get(let index):
             try stack.recall(index)
         case .global(let module, let name):
-            try stack.push(.global(PickleGlobal(module: module, name: name)))
+            try stack.push(.global(try PickleGlobal.allowed(module: module, name: name)))
         case .stackGlobal:
             let nameValue = try stack.pop()
             let moduleValue = try stack.pop()
             guard case .data(.string(let name)) = nameValue, case .data(.string(let module)) = moduleValue else {
                 throw PickleFault.malformed("STACK_GLOBAL expects two strings")
             }
-            try stack.push(.global(PickleGlobal(module: module, name: name)))
+            try stack.push(.global(try PickleGlobal.allowed(module: module, name: name)))
         case .reduce:
             let args = try stack.pop()
             let callable = try stack.pop()
@@ -211,7 +227,7 @@ struct PickleMachine {
         do {
             return try arena.tree(value, makeTensor: makeTensor)
         } catch let fault as PickleFault {
-            throw fault.checkpointError(file: file, offset: opOffset)
+            throw fault.checkpointError(file: file, member: member, offset: opOffset)
         }
     }
 }

@@ -67,4 +67,20 @@ enum PickleOpcode: UInt8 {
     case newObjEx = 0x92
     case build = 0x62
     case binPersID = 0x51
+
+    /// The pickletools names of the opcodes this reader refuses: the text-protocol forms (their
+    /// operands are parsed Python literals), the ones that import or call (`INST`, `OBJ`, the
+    /// extension registry `EXT1`…) and the out-of-band buffers of protocol 5.
+    static let refusedNames: [UInt8: String] = [
+        0x46: "FLOAT", 0x49: "INT", 0x4C: "LONG", 0x50: "PERSID", 0x53: "STRING", 0x56: "UNICODE",
+        0x67: "GET", 0x69: "INST", 0x6F: "OBJ", 0x70: "PUT", 0x82: "EXT1", 0x83: "EXT2", 0x84: "EXT4",
+        0x96: "BYTEARRAY8", 0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER",
+    ]
+
+    /// A refused byte as a user reads it: `INST (0x69)`, or `0xff (not a pickle opcode)`.
+    static func describe(_ byte: UInt8) -> String {
+        let hex = "0x" + String(byte, radix: 16)
+        if let name = refusedNames[byte] { return "\(name) (\(hex))" }
+        return "\(hex) (not a pickle opcode)"
+    }
 }

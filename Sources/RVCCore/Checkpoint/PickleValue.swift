@@ -1,9 +1,10 @@
 /// A value decoded from a PyTorch checkpoint's pickle, as plain data.
 ///
 /// Nothing in a checkpoint is ever imported or called: the allow-listed PyTorch constructors
-/// (tensors, `OrderedDict`) are rebuilt natively, and every other class reference becomes an inert
-/// ``PickleObject`` holding the arguments and state the file gave it, so fields of e.g. fairseq's
-/// `Dictionary`, `argparse.Namespace` or omegaconf's `DictConfig` can still be read.
+/// (tensors, `OrderedDict`) are rebuilt natively, the allow-listed plain-data classes become inert
+/// ``PickleObject``s holding the arguments and state the file gave them, so fields of e.g.
+/// fairseq's `Dictionary`, `argparse.Namespace` or omegaconf's `DictConfig` can still be read, and
+/// a file naming any other global is refused (``CheckpointError/forbiddenGlobal(file:member:offset:global:)``).
 public indirect enum PickleValue: Sendable {
     case none
     case bool(Bool)
@@ -21,7 +22,7 @@ public indirect enum PickleValue: Sendable {
     case tensor(Tensor)
     /// A reference to a class or function, by name only.
     case global(module: String, name: String)
-    /// An instance of a non-allow-listed class, inert.
+    /// An instance of an allow-listed data class (or a typed storage class), inert.
     case object(PickleObject)
     /// A back-reference to a container that encloses this one (cycles are cut here).
     case recursive
@@ -124,7 +125,8 @@ public struct PickleDict: Sendable {
     public var count: Int { entries.count }
 }
 
-/// An inert instance of a class that is not allow-listed (created by REDUCE, NEWOBJ or NEWOBJ_EX).
+/// An inert instance of an allow-listed data class (created by REDUCE, NEWOBJ or NEWOBJ_EX): a
+/// record of what the file gave it, never constructed.
 public struct PickleObject: Sendable {
     /// The class's module and name as written in the file (e.g. `argparse`, `Namespace`).
     public let module: String

@@ -28,7 +28,9 @@ public struct TorchCheckpoint: Sendable {
 
     /// Reads and decodes the checkpoint at `url`.
     /// - Throws: ``CheckpointError`` naming the file: I/O failures, legacy or unknown formats,
-    ///   damaged archives, invalid pickles, exceeded ``PickleLimits``, inconsistent storages.
+    ///   damaged or unsafe archives, pickles that name a forbidden global or use a forbidden opcode
+    ///   (naming it and the archive member), invalid pickles, exceeded ``PickleLimits``,
+    ///   inconsistent storages.
     public static func load(_ url: URL, limits: PickleLimits = .default) throws -> TorchCheckpoint {
         let file = try MappedFile(url)
         return try load(file, url: url, limits: limits)
@@ -38,10 +40,7 @@ public struct TorchCheckpoint: Sendable {
         let path = url.path
         let bytes = file.bytes
         guard bytes.count >= 4, Array(bytes[0..<4]) == zipMagic else {
-            if bytes.count >= legacyMagic.count, Array(bytes[0..<legacyMagic.count]) == legacyMagic {
-                throw CheckpointError.legacyFormat(file: path)
-            }
-            throw CheckpointError.notACheckpoint(file: path, message: "it does not start with a zip header")
+            throw LegacyCheckpointScanner.refusal(file, limits: limits)
         }
         let archive = try ZipArchive(file)
         guard let pickleName = archive.names.first(where: { name in
@@ -61,15 +60,18 @@ public struct TorchCheckpoint: Sendable {
             throw CheckpointError.structure(file: path, field: "byteorder", message: "unknown byte order '\(byteOrder)'")
         }
         let version = try text("version") ?? text(".data/version")
-        let pickleEntry = archive.entries[pickleName]!
+        guard let pickleEntry = archive.entries[pickleName] else {
+            throw CheckpointError.missingEntry(file: path, entry: pickleName)
+        }
         guard pickleEntry.size <= limits.maxPickleBytes else {
-            throw CheckpointError.limitExceeded(file: path, what: "data.pkl size in bytes", limit: limits.maxPickleBytes)
+            throw CheckpointError.limitExceeded(
+                file: path, what: "\(CheckpointError.printable(pickleName)) size in bytes", limit: limits.maxPickleBytes)
         }
         let pickle = try archive.data(of: pickleEntry, in: file)
 
         let storages = StorageTable(file: file, archive: archive, prefix: prefix, bigEndian: byteOrder == "big")
         var machine = PickleMachine(
-            file: path, limits: limits,
+            file: path, member: pickleName, limits: limits,
             resolveStorage: { key, dtype, numel in try storages.resolve(key: key, dtype: dtype, numel: numel) },
             makeTensor: { ref in try storages.tensor(ref) })
         let top = try machine.run(pickle)

@@ -25,9 +25,29 @@ struct ZipArchive {
     private static let localHeader: UInt32 = 0x0403_4b50
     /// Smallest central directory record (fixed part), from the zip specification (APPNOTE 4.3.12).
     private static let centralHeaderSize = 46
+    /// Highest uncompressed-to-compressed size ratio a member may declare. Deflate tops out near
+    /// 1032:1, and members here are stored (1:1); a higher claim is a decompression bomb.
+    static let maxCompressionRatio: UInt64 = 1000
+
+    /// Why `name` is unsafe as an archive path (absolute, a `..` component, a backslash, a NUL, a
+    /// drive letter, empty), or nil. Nothing is extracted, but such names only come from crafted files.
+    static func unsafeName(_ name: String) -> String? {
+        if name.isEmpty { return "empty" }
+        if name.hasPrefix("/") { return "absolute path" }
+        if name.contains("\\") { return "backslash" }
+        if name.utf8.contains(0) { return "NUL byte" }
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.contains("..") { return "'..' component" }
+        if let first = parts.first, first.count == 2, first.last == ":", first.first?.isLetter == true {
+            return "drive letter"
+        }
+        return nil
+    }
 
     /// Parses the archive directory of `file`.
-    /// - Throws: ``CheckpointError/corruptArchive(file:message:)`` for any inconsistency.
+    /// - Throws: ``CheckpointError/corruptArchive(file:message:)`` for any inconsistency, and for
+    ///   hostile directories: unsafe member names (``unsafeName(_:)``), a name given twice, or a
+    ///   declared compression ratio above ``maxCompressionRatio``.
     init(_ file: MappedFile) throws {
         let bytes = file.bytes
         let reader = ByteReader(bytes)
@@ -105,21 +125,34 @@ struct ZipArchive {
                         if localOffset == 0xFFFF_FFFF { localOffset = try field.u64() }
                     }
                 }
+                let shown = CheckpointError.printable(name)
+                if let problem = Self.unsafeName(name) {
+                    throw corrupt("member '\(shown)' has an unsafe name (\(problem)); refused")
+                }
+                guard entries[name] == nil else {
+                    throw corrupt("member '\(shown)' appears twice; refused, as readers could disagree on its content")
+                }
+                let (bound, overflow) = max(compressed, 1).multipliedReportingOverflow(by: Self.maxCompressionRatio)
+                if !overflow, uncompressed > bound {
+                    throw corrupt(
+                        "member '\(shown)' declares \(uncompressed) bytes from \(compressed) compressed, a ratio above "
+                            + "\(Self.maxCompressionRatio):1; refused as a zip bomb")
+                }
                 let limit = UInt64(bytes.count)
                 guard localOffset < limit, compressed <= limit, uncompressed <= limit else {
-                    throw corrupt("entry '\(name)' has sizes or offsets beyond the file")
+                    throw corrupt("entry '\(shown)' has sizes or offsets beyond the file")
                 }
                 let local = Int(localOffset)
                 guard try reader.peek(UInt32.self, at: local) == Self.localHeader else {
-                    throw corrupt("entry '\(name)' has no local header")
+                    throw corrupt("entry '\(shown)' has no local header")
                 }
                 let localName = Int(try reader.peek(UInt16.self, at: local + 26))
                 let localExtra = Int(try reader.peek(UInt16.self, at: local + 28))
                 let dataOffset = local + 30 + localName + localExtra
                 guard dataOffset <= bytes.count, Int(compressed) <= bytes.count - dataOffset else {
-                    throw corrupt("entry '\(name)' data runs past the end of the file")
+                    throw corrupt("entry '\(shown)' data runs past the end of the file")
                 }
-                if entries[name] == nil { names.append(name) }
+                names.append(name)
                 entries[name] = Entry(
                     name: name, method: method, dataOffset: dataOffset, size: Int(uncompressed),
                     compressedSize: Int(compressed))
@@ -137,7 +170,7 @@ struct ZipArchive {
         guard entry.method == 0, entry.size == entry.compressedSize else {
             throw CheckpointError.corruptArchive(
                 file: file.path,
-                message: "entry '\(entry.name)' is compressed (method \(entry.method)); PyTorch writes stored entries only")
+                message: "entry '\(CheckpointError.printable(entry.name))' is compressed (method \(entry.method)); PyTorch writes stored entries only")
         }
         return UnsafeRawBufferPointer(rebasing: file.bytes[entry.dataOffset..<(entry.dataOffset + entry.size)])
     }

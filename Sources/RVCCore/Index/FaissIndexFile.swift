@@ -102,11 +102,19 @@ public struct FaissIndexFile: Sendable {
     static let ivfFlat = "IwFl"
     static let flatQuantizers: Set<String> = ["IxF2", "IxFI", "IxFl"]
 
-    /// Reads an `IndexIVFFlat` file.
-    /// - Throws: ``IndexFileError`` naming the file: unsupported types by fourcc, truncation,
-    ///   inconsistent sizes.
-    public static func load(_ url: URL) throws -> FaissIndexFile {
+    /// Largest index file ``load(_:maxBytes:)`` reads by default: 2 GiB. The vectors are copied into
+    /// memory (and again into the search structures), so this bounds what one index can cost; RVC
+    /// indexes are tens to a few hundred MB.
+    public static let defaultMaxBytes = 2 << 30
+
+    /// Reads an `IndexIVFFlat` file of at most `maxBytes` bytes.
+    /// - Throws: ``IndexFileError`` naming the file: ``IndexFileError/tooLarge(file:bytes:limit:)``
+    ///   over `maxBytes`, unsupported types by fourcc, truncation, inconsistent sizes.
+    public static func load(_ url: URL, maxBytes: Int = defaultMaxBytes) throws -> FaissIndexFile {
         let file = try map(url)
+        guard file.count <= maxBytes else {
+            throw IndexFileError.tooLarge(file: url.path, bytes: file.count, limit: maxBytes)
+        }
         var parser = Parser(bytes: file.bytes, path: url.path)
         let header = try parser.header()
         let body = try parser.body(header)

@@ -8,6 +8,8 @@ public enum IndexFileError: Error, Sendable, CustomStringConvertible, Equatable 
     case truncated(file: String, offset: Int, what: String)
     /// A field has a value that is impossible or inconsistent.
     case invalid(file: String, field: String, message: String)
+    /// The file is larger than the reader's limit (``FaissIndexFile/defaultMaxBytes`` unless given).
+    case tooLarge(file: String, bytes: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum IndexFileError: Error, Sendable, CustomStringConvertible, Equatable 
             return "\(file): truncated index file: \(what) at byte \(offset) runs past the end"
         case .invalid(let file, let field, let message):
             return "\(file): invalid index field '\(field)': \(message)"
+        case .tooLarge(let file, let bytes, let limit):
+            return "\(file): the index file has \(bytes) bytes, more than the limit of \(limit)"
         }
     }
 }

@@ -99,18 +99,28 @@ public actor DownloadCache {
     /// The file for `url`, downloaded if not cached.
     /// - Parameters:
     ///   - sha256: the expected content hash (64 hex digits, any case), when known.
+    ///   - byteLimit: a tighter size bound than the downloader's for this request: a transfer stops
+    ///     past it, and a cached or shared file larger than it is refused (and kept).
     ///   - progress: progress of the transfer, if this request starts one.
-    /// - Throws: ``StorageError`` from the download, ``StorageError/checksumMismatch(url:expected:actual:)``
-    ///   or ``StorageError/invalidChecksum(_:)``.
+    /// - Throws: ``StorageError`` from the download, ``StorageError/tooLarge(url:limit:)``,
+    ///   ``StorageError/checksumMismatch(url:expected:actual:)`` or ``StorageError/invalidChecksum(_:)``.
     ///
     /// A transfer is shared by every request for its URL, so cancelling one caller does not abort it.
-    public func file(for url: String, sha256: String? = nil, progress: ProgressHandler? = nil) async throws -> CachedFile {
+    public func file(
+        for url: String, sha256: String? = nil, byteLimit: Int64? = nil, progress: ProgressHandler? = nil
+    ) async throws -> CachedFile {
         let expected = try sha256.map(Self.normalizedDigest)
         let key = SHA256.hash(data: Data(url.utf8)).lowercaseHex
+        func checkSize(_ byteCount: Int64) throws {
+            if let byteLimit, byteCount > byteLimit {
+                throw StorageError.tooLarge(url: RedactedURL(url).description, limit: byteLimit)
+            }
+        }
 
         if let entry = entries[key], expected == nil || expected == entry.sha256 {
             let path = directory.appendingPathComponent(entry.fileName).path
             if access(path, F_OK) == 0 {
+                try checkSize(entry.byteCount)
                 hits += 1
                 touch(key)
                 return cachedFile(entries[key] ?? entry, hit: true)
@@ -119,6 +129,7 @@ public actor DownloadCache {
         }
         if let running = inFlight[key] {
             let file = try await running.value
+            try checkSize(file.byteCount)
             hits += 1
             if let expected, expected != file.sha256 {
                 throw StorageError.checksumMismatch(url: RedactedURL(url).description, expected: expected, actual: file.sha256)
@@ -130,7 +141,7 @@ public actor DownloadCache {
 
         misses += 1
         let temporary = directory.appendingPathComponent("\(Self.temporaryPrefix)\(UUID().uuidString)")
-        let downloader = self.downloader
+        let downloader = byteLimit.map { self.downloader.limited(toBytes: $0) } ?? self.downloader
         let directory = self.directory
         // Detached: the transfer and the file moves run off this actor, which stays free to
         // answer other requests (and to queue those for the same URL behind this task).

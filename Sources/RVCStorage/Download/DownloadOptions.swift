@@ -5,6 +5,9 @@ public struct DownloadOptions: Sendable, Equatable {
     /// Largest body accepted, in bytes (checked against Content-Length up front and while
     /// streaming). Default 2 GiB: larger than any RVC model or index in practice.
     public var maxBytes: Int64 = 2 << 30
+    /// Largest decoded `data:` URL accepted, in bytes (also bounded by ``maxBytes``). Default
+    /// 32 MiB: a data URL travels inside the request body, which platforms cap at 10–20 MB.
+    public var maxDataURLBytes: Int64 = 32 << 20
     /// Time allowed to establish a connection (DNS, TCP, TLS). Default 15 s.
     public var connectTimeout: Duration = .seconds(15)
     /// A transfer slower than `lowSpeedLimit` bytes/s for `lowSpeedTime` counts as stalled and is

@@ -45,7 +45,7 @@ public struct Downloader: Sendable {
     ) async throws -> DownloadResult {
         let scheme = try Self.scheme(of: url)
         if scheme == "data" {
-            let parsed = try DataURL(url, maxBytes: options.maxBytes)
+            let parsed = try DataURL(url, maxBytes: min(options.maxBytes, options.maxDataURLBytes))
             try await BlockingThread.run(name: "rvc-write") {
                 try FileWriter.write(parsed.data, to: path)
             }
@@ -137,5 +137,15 @@ public struct Downloader: Sendable {
         }
         if let colon = authority.firstIndex(of: ":") { authority = authority[..<colon] }
         return String(authority)
+    }
+}
+
+extension Downloader {
+    /// The same downloader with its body limit lowered to `maxBytes` (never raised), for a caller
+    /// with a tighter bound on one kind of file.
+    public func limited(toBytes maxBytes: Int64) -> Downloader {
+        var options = self.options
+        options.maxBytes = min(options.maxBytes, max(0, maxBytes))
+        return Downloader(options: options, logger: logger)
     }
 }

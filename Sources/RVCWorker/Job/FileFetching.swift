@@ -3,10 +3,13 @@ import Foundation
 /// Fetches the files a job names (vocal, model, index) to local paths, through a cache.
 public protocol FileFetching: Sendable {
     /// Fetches `url` (`http(s)` or `data:`) and returns where it lies.
-    /// - Parameter cacheable: keep the file in the download cache (models, indexes); when false
-    ///   (vocals) the file is temporary and the runner deletes it after the job.
+    /// - Parameters:
+    ///   - cacheable: keep the file in the download cache (models, indexes); when false (vocals)
+    ///     the file is temporary and the runner deletes it after the job.
+    ///   - maxBytes: the largest file accepted for this kind of file; a transfer stops past it and
+    ///     leaves nothing behind.
     /// - Throws: any error; the runner reports it as `DOWNLOAD_FAILED` naming the field.
-    func fetch(_ url: String, cacheable: Bool) async throws -> FetchedFile
+    func fetch(_ url: String, cacheable: Bool, maxBytes: Int64) async throws -> FetchedFile
 }
 
 /// A fetched file.

@@ -43,10 +43,47 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
+    /// Deepest nesting of arrays and objects ``parse(_:)-(Data)`` accepts. Job inputs are flat and
+    /// the platform's envelopes add a few levels; decoding time grows with the square of the depth
+    /// (every failed type probe carries the whole coding path), so a deep document is refused first.
+    public static let maxDepth = 64
+
     /// Parses JSON text.
-    /// - Throws: `DecodingError` when the text is not JSON.
+    /// - Throws: `DecodingError` when the text is not JSON or nests deeper than ``maxDepth``.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try checkDepth(data)
+        return try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// Refuses text whose arrays and objects nest deeper than ``maxDepth`` (brackets inside strings
+    /// do not count), in one pass before any decoding.
+    private static func checkDepth(_ data: Data) throws {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in data {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                guard depth <= maxDepth else {
+                    throw DecodingError.dataCorrupted(DecodingError.Context(
+                        codingPath: [], debugDescription: "The JSON nests arrays and objects deeper than \(maxDepth) levels."))
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
     }
 
     /// Parses JSON text given as a string.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RVCAudio
+import RVCCore
 
 /// Runs conversion jobs: validate → download (cached) → load model (LRU) → decode → convert →
 /// encode → upload or inline → response and metadata, timing each stage.
@@ -11,6 +12,14 @@ public struct JobRunner: Sendable {
     public struct Configuration: Sendable {
         /// Longest vocal accepted, in seconds. Default 1200.
         public var maxAudioSeconds: Double = 1_200
+        /// Largest vocal file accepted, in bytes (the download stops past it). Default 1 GiB: 20
+        /// minutes of 96 kHz stereo float WAV.
+        public var maxVocalBytes: Int64 = 1 << 30
+        /// Largest model checkpoint accepted, in bytes. Default 1 GiB (RVC models are 50–200 MB).
+        public var maxModelBytes: Int64 = 1 << 30
+        /// Largest index accepted, in bytes. Default 2 GiB, the index reader's own bound
+        /// (`FaissIndexFile.defaultMaxBytes`).
+        public var maxIndexBytes: Int64 = 2 << 30
         /// Bitrate of the archived input (`input.opus.ogg`) in bits per second. Default 96 000.
         public var archiveBitrate: Int = 96_000
         public init() {}
@@ -177,7 +186,12 @@ public struct JobRunner: Sendable {
     private func timedFetch(_ url: String, stage: JobStage) async -> Result<(FetchedFile, Double), JobFailure> {
         let start = ContinuousClock.now
         do {
-            let file = try await fetcher.fetch(url, cacheable: stage != .downloadVocal)
+            let limit = switch stage {
+            case .downloadModel: configuration.maxModelBytes
+            case .downloadIndex: configuration.maxIndexBytes
+            default: configuration.maxVocalBytes
+            }
+            let file = try await fetcher.fetch(url, cacheable: stage != .downloadVocal, maxBytes: limit)
             return .success((file, (ContinuousClock.now - start).seconds))
         } catch let failure as JobFailure {
             return .failure(failure)
@@ -202,6 +216,13 @@ public struct JobRunner: Sendable {
     static func classify(_ error: any Error, stage: JobStage) -> JobFailure {
         if let failure = error as? JobFailure { return failure }
         let text = String(describing: error)
+        // A model or index the readers refused (malformed, hostile, over a limit) left nothing
+        // loaded: the worker stays sound and keeps its caches. Decided before the text is looked at,
+        // since the message quotes the file's own content.
+        if stage == .loadModel, Self.isRefusedFile(error) {
+            return JobFailure(
+                code: .modelLoadFailed, stage: stage, message: "Could not load the model: \(text)", refreshWorker: false)
+        }
         let lowered = text.lowercased()
         if lowered.contains("out of memory") || lowered.contains("bad_alloc") {
             return JobFailure(code: .outOfMemory, stage: stage, message: "Out of memory during \(stage.rawValue): \(text)")
@@ -225,6 +246,12 @@ public struct JobRunner: Sendable {
         case .validation, .internal:
             return JobFailure(code: .internalError, stage: .internal, message: "Internal error: \(text)")
         }
+    }
+
+    /// True for the typed errors of RVCCore's file readers: the checkpoint, index or weights were
+    /// refused before anything was built from them.
+    static func isRefusedFile(_ error: any Error) -> Bool {
+        error is CheckpointError || error is IndexFileError || error is WeightError || error is FeatureIndexError
     }
 
     // MARK: Response and metadata

@@ -16,15 +16,15 @@ public struct StorageFileFetcher: FileFetching {
         self.temporaryDirectory = temporaryDirectory
     }
 
-    public func fetch(_ url: String, cacheable: Bool) async throws -> FetchedFile {
+    public func fetch(_ url: String, cacheable: Bool, maxBytes: Int64) async throws -> FetchedFile {
         if cacheable {
-            let file = try await cache.file(for: url)
+            let file = try await cache.file(for: url, byteLimit: maxBytes)
             return FetchedFile(
                 path: file.fileURL, byteCount: file.byteCount, sha256: file.sha256, cached: file.cacheHit,
                 mediaType: file.mediaType)
         }
         let path = temporaryDirectory.appendingPathComponent("rvc-vocal-\(UUID().uuidString)")
-        let result = try await downloader.download(url, to: path)
+        let result = try await downloader.limited(toBytes: maxBytes).download(url, to: path)
         return FetchedFile(
             path: path, byteCount: result.byteCount, sha256: result.sha256, cached: false,
             mediaType: result.mediaType, temporary: true)

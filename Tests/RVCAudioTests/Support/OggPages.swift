@@ -44,6 +44,37 @@ struct OggPage {
     }
 }
 
+extension OggPage {
+    /// `bytes` with every page's stream serial number set to `serial` and its checksum recomputed.
+    /// Encoders draw the serial at random; fixing it makes encoded seeds identical from run to run.
+    static func withSerial(_ serial: UInt32, in bytes: [UInt8]) -> [UInt8] {
+        var out = bytes
+        var offset = 0
+        while offset + 27 <= out.count, out[offset..<offset + 4].elementsEqual("OggS".utf8) {
+            let count = Int(out[offset + 26])
+            guard offset + 27 + count <= out.count else { break }
+            let end = offset + 27 + count + out[(offset + 27)..<(offset + 27 + count)].reduce(0) { $0 + Int($1) }
+            guard end <= out.count else { break }
+            for i in 0..<4 { out[offset + 14 + i] = UInt8(truncatingIfNeeded: serial >> (8 * UInt32(i))) }
+            for i in 22..<26 { out[offset + i] = 0 }
+            let crc = checksum(out[offset..<end])
+            for i in 0..<4 { out[offset + 22 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
+            offset = end
+        }
+        return out
+    }
+
+    /// The Ogg page checksum: CRC-32 with polynomial 0x04C11DB7, not reflected, initial value 0.
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0
+        for byte in bytes {
+            crc ^= UInt32(byte) << 24
+            for _ in 0..<8 { crc = crc & 0x8000_0000 != 0 ? (crc << 1) ^ 0x04C1_1DB7 : crc << 1 }
+        }
+        return crc
+    }
+}
+
 /// The fields of an OpusHead packet (RFC 7845 §5.1).
 struct OpusHead {
     let version: UInt8

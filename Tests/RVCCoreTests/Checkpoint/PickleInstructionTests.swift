@@ -28,18 +28,24 @@ struct PickleInstructionTests {
         #expect(table == Self.accepted)
     }
 
-    @Test("every other byte (INST, OBJ, EXT1, the text forms…) is refused, naming the byte")
+    @Test("every other byte (INST, OBJ, EXT1, the text forms…) is refused as a forbidden opcode")
     func otherBytesAreRefused() {
         for byte in (0...255).map({ UInt8($0) }) where !Self.accepted.contains(byte) {
-            do {
+            #expect(throws: PickleFault.forbiddenOpcode(byte), "0x\(String(byte, radix: 16))") {
                 _ = try read([byte, 0x0A, 0x0A])
-                Issue.record("opcode 0x\(String(byte, radix: 16)) was accepted")
-            } catch PickleFault.malformed(let message) {
-                #expect(message == "unsupported opcode 0x\(String(byte, radix: 16))")
-            } catch {
-                Issue.record("opcode 0x\(String(byte, radix: 16)): unexpected error \(error)")
             }
         }
+    }
+
+    @Test("refused opcodes are described by their pickletools name, other bytes as not opcodes")
+    func refusedOpcodeNames() {
+        #expect(PickleOpcode.describe(0x69) == "INST (0x69)")
+        #expect(PickleOpcode.describe(0x6F) == "OBJ (0x6f)")
+        #expect(PickleOpcode.describe(0x82) == "EXT1 (0x82)")
+        #expect(PickleOpcode.describe(0x49) == "INT (0x49)")
+        #expect(PickleOpcode.describe(0xFF) == "0xff (not a pickle opcode)")
+        // Every named opcode is one the table refuses.
+        #expect(PickleOpcode.refusedNames.keys.allSatisfy { !Self.accepted.contains($0) })
     }
 
     @Test("operands decode to the values they push")

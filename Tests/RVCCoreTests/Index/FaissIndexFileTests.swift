@@ -84,4 +84,16 @@ struct FaissIndexFileTests {
             try FaissIndexFile.load(missing)
         }
     }
+
+    @Test("an index over the size limit is refused before it is parsed; the default is 2 GiB")
+    func sizeLimit() throws {
+        #expect(FaissIndexFile.defaultMaxBytes == 2 << 30)
+        let dir = try TemporaryDirectory()
+        let bytes = FaissFileBuilder().bytes()
+        let url = try dir.write(bytes, "tiny.index")
+        #expect(throws: IndexFileError.tooLarge(file: url.path, bytes: bytes.count, limit: bytes.count - 1)) {
+            try FaissIndexFile.load(url, maxBytes: bytes.count - 1)
+        }
+        #expect(try FaissIndexFile.load(url, maxBytes: bytes.count).ntotal == 3)
+    }
 }

@@ -183,4 +183,19 @@ import Testing
         #expect(first.mediaType == "audio/wav")
         #expect(try await cache.file(for: url).cacheHit)
     }
+
+    @Test func byteLimitStopsTheTransferAndRefusesALargerCachedFile() async throws {
+        let cache = try makeCache()
+        let path = "/bytes/5000/limit-\(tag)"
+        let url = server.url(path)
+        await #expect(throws: StorageError.tooLarge(url: url, limit: 1000)) { _ = try await cache.file(for: url, byteLimit: 1000) }
+        #expect(entryFiles().isEmpty)
+        // Cached without the limit, then refused under it without a new transfer, and kept.
+        let file = try await cache.file(for: url)
+        #expect(file.byteCount == 5000)
+        await #expect(throws: StorageError.tooLarge(url: url, limit: 1000)) { _ = try await cache.file(for: url, byteLimit: 1000) }
+        let again = try await cache.file(for: url, byteLimit: 5000)
+        #expect(again.cacheHit)
+        #expect(try server.requestCount(path) == 2)
+    }
 }
