@@ -58,13 +58,12 @@ public struct AudioBuffer: Equatable, Sendable {
         return stride(from: index, to: samples.count, by: channels).map { samples[$0] }
     }
 
-    /// The buffer resampled to `rate` Hz with libsamplerate; see `Resampler` for the exact
-    /// output length. Returns `self` when the rate already matches.
-    /// - Throws: `AudioError.invalidArgument` for an unsupported ratio,
-    ///   `AudioError.resamplingFailed` if libsamplerate fails.
-    public func resampled(to rate: Int, quality: Resampler.Quality = .best) throws -> AudioBuffer {
+    /// The buffer resampled to `rate` Hz as `ffmpeg -ar` resamples (see `Resampler` for the
+    /// filter, the output length and the alignment). Returns `self` when the rate already matches.
+    /// - Throws: `AudioError.invalidArgument` for a ratio beyond 256.
+    public func resampled(to rate: Int) throws -> AudioBuffer {
         guard rate != sampleRate else { return self }
-        let resampler = try Resampler(from: sampleRate, to: rate, channels: channels, quality: quality)
+        let resampler = try Resampler(from: sampleRate, to: rate, channels: channels)
         return AudioBuffer(
             validated: try resampler.process(samples), sampleRate: rate, channels: channels)
     }
