@@ -32,8 +32,9 @@ public struct Resampler: Sendable {
     /// The range of ratios accepted: the rates may differ by at most this factor.
     public static let maxRatio = 256
 
-    /// - Throws: `AudioError.invalidArgument` unless both rates are positive and within a factor of
-    ///   256 of each other, and `channels` is in 1...64.
+    /// - Throws: `AudioError.invalidArgument` unless both rates are in 1...4 000 000 Hz and within a
+    ///   factor of 256 of each other (which keeps the position arithmetic within 64 bits), and
+    ///   `channels` is in 1...64.
     public init(from inputRate: Int, to outputRate: Int, channels: Int = 1) throws {
         guard inputRate > 0, outputRate > 0, channels >= 1, channels <= 64,
             inputRate <= 4_000_000, outputRate <= 4_000_000,
@@ -42,7 +43,7 @@ public struct Resampler: Sendable {
             throw AudioError.invalidArgument(
                 file: "resampler",
                 detail: "cannot resample \(channels) channel(s) from \(inputRate) Hz to "
-                    + "\(outputRate) Hz (rates must be positive and within a factor of 256)")
+                    + "\(outputRate) Hz (rates must be 1...4000000 Hz and within a factor of 256)")
         }
         self.inputRate = inputRate
         self.outputRate = outputRate
