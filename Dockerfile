@@ -29,7 +29,7 @@ RUN mkdir -p /opt/rvc-nano/lib \
 # ---- runtime stage ----
 FROM nvidia/cuda:13.0.1-runtime-ubuntu24.04
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libsndfile1 libsamplerate0 libopus0 libopusfile0 libopusenc0 libcurl4t64 ca-certificates \
+        libsndfile1 libopus0 libopusfile0 libopusenc0 libcurl4t64 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /opt/rvc-nano/bin/rvc /usr/local/bin/rvc
 COPY --from=build /opt/rvc-nano/lib /opt/rvc-nano/lib

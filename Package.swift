@@ -30,9 +30,6 @@ let package = Package(
             name: "CSndFile", pkgConfig: "sndfile",
             providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(
-            name: "CSampleRate", pkgConfig: "samplerate",
-            providers: [.apt(["libsamplerate0-dev"])]),
-        .systemLibrary(
             name: "COpus", pkgConfig: "opusfile",
             providers: [.apt(["libopus-dev", "libopusfile-dev", "libopusenc-dev"])]),
         .systemLibrary(
@@ -56,7 +53,7 @@ let package = Package(
             ]),
         .target(
             name: "RVCAudio",
-            dependencies: ["CSndFile", "CSampleRate", "COpus"]),
+            dependencies: ["CSndFile", "COpus"]),
         .target(
             name: "RVCStorage",
             dependencies: [

@@ -8,6 +8,9 @@ public struct AudioBuffer: Equatable, Sendable {
     public let sampleRate: Int
     /// Samples per frame, ≥ 1.
     public let channels: Int
+    /// Where the channels sit, which sets their weights in `mono()` (set by the decoder for more
+    /// than two channels; one or two need none).
+    var channelLayout: Downmix.Layout = .standard
 
     /// Wraps interleaved samples.
     /// - Throws: `AudioError.invalidArgument` when `sampleRate` or `channels` is not positive or
@@ -30,10 +33,14 @@ public struct AudioBuffer: Equatable, Sendable {
     }
 
     /// Already validated by the caller (decoders, resampler).
-    init(validated samples: [Float], sampleRate: Int, channels: Int) {
+    init(
+        validated samples: [Float], sampleRate: Int, channels: Int,
+        channelLayout: Downmix.Layout = .standard
+    ) {
         self.samples = samples
         self.sampleRate = sampleRate
         self.channels = channels
+        self.channelLayout = channels > 2 ? channelLayout : .standard
     }
 
     /// Number of frames (samples per channel).
@@ -42,13 +49,14 @@ public struct AudioBuffer: Equatable, Sendable {
     /// Length in seconds.
     public var duration: Double { Double(frameCount) / Double(sampleRate) }
 
-    /// The buffer down-mixed to one channel: each frame is the mean of its channels. A mono buffer
-    /// is returned unchanged.
+    /// The buffer down-mixed to one channel as `ffmpeg -ac 1` does it (float output): stereo is
+    /// `L·√½ + R·√½`, 3 dB louder than the mean; wider layouts weight front left and right √½,
+    /// centre 1, surrounds ½ and drop the LFE (see `Downmix`). A mono buffer is returned unchanged.
     public func mono() -> AudioBuffer {
         guard channels > 1 else { return self }
         return AudioBuffer(
-            validated: Downmix.mean(samples, channels: channels), sampleRate: sampleRate,
-            channels: 1)
+            validated: Downmix.mix(samples, channels: channels, layout: channelLayout),
+            sampleRate: sampleRate, channels: 1)
     }
 
     /// The samples of one channel (0-based), de-interleaved.
@@ -58,52 +66,21 @@ public struct AudioBuffer: Equatable, Sendable {
         return stride(from: index, to: samples.count, by: channels).map { samples[$0] }
     }
 
-    /// The buffer resampled to `rate` Hz with libsamplerate; see `Resampler` for the exact
-    /// output length. Returns `self` when the rate already matches.
-    /// - Throws: `AudioError.invalidArgument` for an unsupported ratio,
-    ///   `AudioError.resamplingFailed` if libsamplerate fails.
-    public func resampled(to rate: Int, quality: Resampler.Quality = .best) throws -> AudioBuffer {
+    /// The buffer resampled to `rate` Hz as `ffmpeg -ar` resamples (see `Resampler` for the
+    /// filter, the output length and the alignment). Returns `self` when the rate already matches.
+    /// - Throws: `AudioError.invalidArgument` for a ratio beyond 256.
+    public func resampled(to rate: Int) throws -> AudioBuffer {
         guard rate != sampleRate else { return self }
-        let resampler = try Resampler(from: sampleRate, to: rate, channels: channels, quality: quality)
+        let resampler = try Resampler(from: sampleRate, to: rate, channels: channels)
         return AudioBuffer(
-            validated: try resampler.process(samples), sampleRate: rate, channels: channels)
+            validated: try resampler.process(samples), sampleRate: rate, channels: channels,
+            channelLayout: channelLayout)
     }
 
     /// The samples as 16-bit integers: `x · 32768` rounded to nearest and clamped to
     /// [-32768, 32767], so 16-bit PCM decoded by `AudioDecoder` converts back bit-exactly. No dither.
     public func int16Samples() -> [Int16] {
         Int16Conversion.fromFloat(samples)
-    }
-}
-
-/// Channel down-mixing used by `AudioBuffer.mono()` and the streaming decoders.
-enum Downmix {
-    /// The mean of each frame's channels.
-    static func mean(_ interleaved: [Float], channels: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: interleaved.count / channels)
-        interleaved.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                append(src, channels: channels, into: dst)
-            }
-        }
-        return out
-    }
-
-    /// Writes the per-frame mean of `src` into `dst` (which holds `src.count / channels` floats).
-    static func append(
-        _ src: UnsafeBufferPointer<Float>, channels: Int, into dst: UnsafeMutableBufferPointer<Float>
-    ) {
-        let frames = src.count / channels
-        let scale = 1 / Float(channels)
-        if channels == 2 {
-            for i in 0..<frames { dst[i] = (src[2 * i] + src[2 * i + 1]) * scale }
-            return
-        }
-        for i in 0..<frames {
-            var sum: Float = 0
-            for c in 0..<channels { sum += src[i * channels + c] }
-            dst[i] = sum * scale
-        }
     }
 }
 

@@ -30,7 +30,8 @@ public struct AudioDecoder: Sendable {
     }
 
     /// Decodes a file.
-    /// - Parameter mono: down-mix to one channel (mean of channels) while decoding.
+    /// - Parameter mono: down-mix to one channel while decoding, as `ffmpeg -ac 1` does (see
+    ///   `AudioBuffer.mono()`).
     /// - Throws: `AudioError` naming the file: `unreadable`, `empty` (no bytes or no samples),
     ///   `notAudio`, `unsupportedCodec`, `corrupt` (damaged headers or data, truncated FLAC,
     ///   non-finite float samples), `tooLong`, `invalidStreamParameters`.
@@ -49,6 +50,8 @@ public struct AudioDecoder: Sendable {
         let info = reader.info
         let channels = info.channels
         let outChannels = mono ? 1 : channels
+        let layout = Downmix.Layout(info, channelMap: reader.channelMap)
+        let downmix = Downmix.terms(channels: channels, layout: layout)
         let maxFrames = Int(min(limits.maxDuration * Double(info.sampleRate), Double(Int32.max)))
         if info.frameCount > maxFrames {
             throw AudioError.tooLong(
@@ -87,7 +90,7 @@ public struct AudioDecoder: Sendable {
                     output.append(contentsOf: repeatElement(0, count: frames))
                     output.withUnsafeMutableBufferPointer { out in
                         Downmix.append(
-                            samples, channels: channels,
+                            samples, channels: channels, terms: downmix,
                             into: UnsafeMutableBufferPointer(rebasing: out[start..<start + frames]))
                     }
                 }
@@ -99,6 +102,7 @@ public struct AudioDecoder: Sendable {
                 file: reader.name,
                 detail: "the stream ends after \(total) of \(info.frameCount) frames (truncated)")
         }
-        return AudioBuffer(validated: output, sampleRate: info.sampleRate, channels: outChannels)
+        return AudioBuffer(
+            validated: output, sampleRate: info.sampleRate, channels: outChannels, channelLayout: layout)
     }
 }

@@ -4,9 +4,9 @@ import Foundation
 /// Encodes audio to Ogg Opus (libopusenc), 16-bit WAV, 16-bit FLAC or MP3 (libsndfile with LAME).
 ///
 /// The default is Ogg Opus at 128 kb/s, 48 kHz. Input at another rate than the output rate is
-/// resampled with `Resampler` first. WAV and FLAC store 16-bit PCM: float input is converted with
-/// `AudioBuffer.int16Samples()` (round to nearest, clamp, no dither), and 16-bit input at the
-/// output rate is written bit-exactly.
+/// resampled with `Resampler` (libswresample's default filter) first. WAV and FLAC store 16-bit
+/// PCM: float input is converted with `AudioBuffer.int16Samples()` (round to nearest, clamp, no
+/// dither), and 16-bit input at the output rate is written bit-exactly.
 public struct AudioEncoder: Sendable {
     /// The container and codec to write.
     public var format: AudioFormat
@@ -16,22 +16,18 @@ public struct AudioEncoder: Sendable {
     public var opus: OpusEncoderSettings
     /// MP3 constant bitrate in bits per second (default 192 000); LAME uses the nearest MPEG rate.
     public var mp3Bitrate: Int
-    /// Converter used when the input rate differs from the output rate.
-    public var resamplerQuality: Resampler.Quality
 
     /// The software name written into files (OpusTags `ENCODER`, WAV/FLAC software field).
     public static let softwareName = "rvc-nano"
 
     public init(
         format: AudioFormat = .default, sampleRate: Int? = nil,
-        opus: OpusEncoderSettings = OpusEncoderSettings(), mp3Bitrate: Int = 192_000,
-        resamplerQuality: Resampler.Quality = .best
+        opus: OpusEncoderSettings = OpusEncoderSettings(), mp3Bitrate: Int = 192_000
     ) {
         self.format = format
         self.sampleRate = sampleRate
         self.opus = opus
         self.mp3Bitrate = mp3Bitrate
-        self.resamplerQuality = resamplerQuality
     }
 
     /// The rate this encoder writes for input at `inputRate`.
@@ -56,7 +52,7 @@ public struct AudioEncoder: Sendable {
 
     /// Encodes a buffer; `name` identifies the output in errors.
     /// - Throws: `AudioError.empty` for a buffer without frames, `.unsupportedOutput` (rate or channel count), `.invalidArgument`
-    ///   (settings), `.encodingFailed` (library failure), `.resamplingFailed`.
+    ///   (settings, or a rate ratio beyond 256), `.encodingFailed` (library failure).
     public func encode(_ buffer: AudioBuffer, name: String = "encoded audio") throws -> Data {
         // An empty stream is never useful output (and libopusenc 0.2.1 aborts when drained empty).
         guard buffer.frameCount > 0 else { throw AudioError.empty(file: name) }
@@ -119,11 +115,9 @@ public struct AudioEncoder: Sendable {
     {
         guard buffer.sampleRate != rate else { return buffer }
         do {
-            return try buffer.resampled(to: rate, quality: resamplerQuality)
+            return try buffer.resampled(to: rate)
         } catch AudioError.invalidArgument(_, let detail) {
             throw AudioError.invalidArgument(file: name, detail: detail)
-        } catch AudioError.resamplingFailed(_, let detail) {
-            throw AudioError.resamplingFailed(file: name, detail: detail)
         }
     }
 

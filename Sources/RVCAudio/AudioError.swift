@@ -23,7 +23,7 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     case encodingFailed(file: String, detail: String)
     /// Samples, rates or settings passed by the caller are invalid.
     case invalidArgument(file: String, detail: String)
-    /// libsamplerate failed.
+    /// Resampling failed (the polyphase `Resampler` has no such failure today; kept for callers).
     case resamplingFailed(file: String, detail: String)
 
     /// Formats and codecs rvc-nano decodes, for error messages.

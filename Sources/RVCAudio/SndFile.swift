@@ -86,6 +86,16 @@ final class SndFile {
         return Int(sf_readf_float(handle, buffer, sf_count_t(frames)))
     }
 
+    /// The speaker position of each channel (`SF_CHANNEL_MAP_*`), when the file states them.
+    func channelMap() -> [Int32]? {
+        guard let handle, info.channels > 0, info.channels <= 64 else { return nil }
+        var map = [Int32](repeating: 0, count: Int(info.channels))
+        let stated = map.withUnsafeMutableBytes { bytes in
+            sf_command(handle, Int32(SFC_GET_CHANNEL_MAP_INFO), bytes.baseAddress, Int32(bytes.count))
+        }
+        return stated == Int32(SF_TRUE) ? map : nil
+    }
+
     /// The handle's error, if any (nil when none).
     var errorMessage: String? {
         guard let handle else { return nil }

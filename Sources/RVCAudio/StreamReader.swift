@@ -14,6 +14,9 @@ final class StreamReader {
     let info: AudioInfo
     /// True when the header's frame count is exact (a shorter stream means truncation).
     let frameCountIsExact: Bool
+    /// Each channel's speaker position (`SF_CHANNEL_MAP_*`) when the file states them (a WAV
+    /// channel mask); nil otherwise.
+    let channelMap: [Int32]?
 
     /// Opens `source`: checks its size, detects the container from its bytes and opens the
     /// matching library.
@@ -41,6 +44,7 @@ final class StreamReader {
                 format: format, codec: .opus, sampleRate: OpusFile.sampleRate,
                 channels: file.channels, frameCount: file.totalFrames ?? 0, fileSize: fileSize)
             frameCountIsExact = false
+            channelMap = nil
         } else {
             let file = try SndFile.open(reading: source)
             let major = Int(file.info.format) & Int(SF_FORMAT_TYPEMASK)
@@ -62,6 +66,7 @@ final class StreamReader {
                 sampleRate: Int(file.info.samplerate), channels: Int(file.info.channels),
                 frameCount: max(0, Int(file.info.frames)), fileSize: fileSize)
             frameCountIsExact = detected == .flac || detected == .wav
+            channelMap = file.channelMap()
         }
         guard info.sampleRate >= 1, info.sampleRate <= limits.maxSampleRate, info.channels >= 1,
             info.channels <= limits.maxChannels

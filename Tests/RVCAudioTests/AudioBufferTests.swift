@@ -3,17 +3,6 @@ import Testing
 @testable import RVCAudio
 
 @Suite struct AudioBufferTests {
-    @Test func monoIsTheMeanOfChannels() throws {
-        let buffer = try AudioBuffer(samples: [1, 0, 0.5, -0.5, -1, -1], sampleRate: 8_000, channels: 2)
-        let mono = buffer.mono()
-        #expect(mono.channels == 1)
-        #expect(mono.sampleRate == 8_000)
-        #expect(mono.samples == [0.5, 0, -1])
-        let three = try AudioBuffer(samples: [3, 6, 9], sampleRate: 8_000, channels: 3)
-        #expect(abs(three.mono().samples[0] - 6) < 1e-6)
-        #expect(mono.mono() == mono)
-    }
-
     @Test func framesDurationAndChannelsAreConsistent() throws {
         let buffer = try AudioBuffer(samples: [1, 2, 3, 4, 5, 6], sampleRate: 3, channels: 2)
         #expect(buffer.frameCount == 3)

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Runs the test tools installed by `Scripts/bootstrap --test` (espeak-ng, opusdec, opusinfo,
-/// opusenc, sox). A missing tool fails the test with a message saying how to install it.
+/// Runs the test tools installed by `Scripts/bootstrap --test` (espeak-ng, ffmpeg, opusdec,
+/// opusinfo, opusenc, sox). A missing tool fails the test with a message saying how to install it.
 enum ExternalTool {
     struct Missing: Error, CustomStringConvertible {
         let tool: String

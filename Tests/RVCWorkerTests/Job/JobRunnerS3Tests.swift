@@ -1,4 +1,5 @@
 import Foundation
+import RVCAudio
 import RVCStorage
 import RVCTestSupport
 import Testing
@@ -23,6 +24,13 @@ import Testing
         #expect(metadata["job_id"] == "j-s3")
         #expect(metadata["success"] == true)
         #expect(outcome.output["file_size_bytes"] == .int(Int64(output.count)))
+        // The archive, encoded while the conversion ran, is the whole vocal (1 s of a 220 Hz sine).
+        let archived = try AudioDecoder().decode(input, name: "input.opus.ogg")
+        #expect(archived.channels == 1)
+        #expect(archived.frameCount == 48_000)
+        let middle = archived.samples[4_800..<43_200]
+        let peak = middle.map { abs($0) }.max() ?? 0
+        #expect(abs(peak - 0.4) < 0.02, "archived peak \(peak)")
 
         // The audio_url (presigned) fetches the same bytes without credentials.
         let url = try #require(outcome.output["audio_url"]?.stringValue)
