@@ -84,6 +84,58 @@ import Testing
         #expect(bodies["j-never"] == nil)
     }
 
+    @Test func sigtermDuringAJobFinishesItAndDeliversItsResultBeforeExiting() async throws {
+        let server = try await RunPodTestServer.start()
+        defer { server.stop() }
+        let files = try await Self.files()
+        defer { files.stop() }
+        // The vocal download is held until the worker has taken SIGTERM in.
+        let vocal = "/gate/sigterm/voice.wav"
+        server.enqueue(["id": "j-term", "input": .object([
+            "vocal_url": .string(files.url(vocal)), "model_url": .string(files.url("v2_48k_f0.pth")), "format": "wav",
+        ])])
+        let worker = try RVCProcess(["worker"] + RVCProcess.tinyEngineArguments, environment: Self.environment(server))
+        defer { worker.terminate() }
+        #expect(try await files.eventually(limit: .seconds(180)) { try $0.requestCount(vocal) == 1 }, "\(worker.text)")
+        worker.terminate()
+        #expect(await worker.waitForOutput("stopping: no new jobs"), "\(worker.text)")
+        try files.release("sigterm")
+        #expect(await worker.wait(timeout: .seconds(180)) == 0, "\(worker.text)")
+        #expect(server.deliveries == ["j-term": 1])
+        let body = try #require(server.doneRequests.first?.json)
+        #expect(body["output"]?["result"] == "success", "\(body.jsonText)")
+    }
+
+    @Test func aSecondSigtermExitsAtOnce() async throws {
+        let server = try await RunPodTestServer.start()
+        defer { server.stop() }
+        let files = try await Self.files()
+        defer { files.stop() }
+        let vocal = "/gate/never/voice.wav"
+        server.enqueue(["id": "j-stuck", "input": .object([
+            "vocal_url": .string(files.url(vocal)), "model_url": .string(files.url("v2_48k_f0.pth")),
+        ])])
+        let worker = try RVCProcess(["worker"] + RVCProcess.tinyEngineArguments, environment: Self.environment(server))
+        defer { worker.terminate() }
+        #expect(try await files.eventually(limit: .seconds(180)) { try $0.requestCount(vocal) == 1 }, "\(worker.text)")
+        worker.terminate()
+        #expect(await worker.waitForOutput("stopping: no new jobs"), "\(worker.text)")
+        // The job is still held: only the second signal can end the process now.
+        worker.terminate()
+        #expect(await worker.wait(timeout: .seconds(60)) == 143, "\(worker.text)")
+        #expect(worker.text.contains("second signal"))
+        #expect(server.deliveries.isEmpty)
+        try files.release("never")
+    }
+
+    @Test func theSDKsTestInputSpellingIsAccepted() async throws {
+        let job = JSONValue.object(["input": .object(["vocal_url": "https://example.com/a.wav", "model_url": "https://example.com/m.pth", "f0_up_key": 99])])
+        let run = try RVCProcess(["worker", "--test_input", job.jsonText] + RVCProcess.tinyEngineArguments, environment: [:])
+        #expect(await run.wait(timeout: .seconds(180)) == 1, "\(run.text)")
+        #expect(run.text.contains("INVALID_INPUT"), "\(run.text)")
+        #expect(run.text.contains("f0_up_key"))
+    }
+
     @Test func oneShotTestInputPrintsTheResultAndSetsTheExitStatus() async throws {
         let files = try await Self.files()
         defer { files.stop() }
