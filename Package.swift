@@ -87,8 +87,7 @@ let package = Package(
         // MARK: Tests (mirror Sources/)
         // Helpers shared by the test targets (fixtures, temporary folders, loopback servers); no
         // product exports it.
-        .systemLibrary(name: "CMalloc", path: "Tests/CMalloc"),
-        .target(name: "RVCTestSupport", dependencies: ["RVCStorage", "RVCBench", "CMalloc"], path: "Tests/RVCTestSupport"),
+        .target(name: "RVCTestSupport", dependencies: ["RVCStorage", "RVCBench"], path: "Tests/RVCTestSupport"),
         .testTarget(name: "RVCBasicsTests", dependencies: ["RVCBasics"]),
         .testTarget(name: "RVCCoreTests", dependencies: ["RVCCore", "CTorch", "RVCBench", "RVCTestSupport"]),
         .testTarget(name: "RVCBenchTests", dependencies: ["RVCBench", "RVCCore", "RVCTestSupport"]),

@@ -219,6 +219,8 @@ class Handler(socketserver.StreamRequestHandler):
 class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The default backlog of 5 drops connections under parallel tests (the client retries a second later).
+    request_queue_size = 128
 
 
 def answer(text):

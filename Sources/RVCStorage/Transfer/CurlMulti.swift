@@ -19,14 +19,23 @@ final class CurlMulti: @unchecked Sendable {
     }
 
     deinit {
-        if let easy { curl_multi_remove_handle(handle, easy.handle) }
+        detach()
         curl_multi_cleanup(handle)
     }
 
-    /// Adds the transfer's easy handle (one per multi handle); it stays attached until `deinit`.
+    /// Adds the transfer's easy handle (one per multi handle), until ``detach()``.
     func add(_ easy: CurlEasy) throws(StorageError) {
         try check(curl_multi_add_handle(handle, easy.handle))
         self.easy = easy
+    }
+
+    /// Takes the easy handle out. Call it on the transfer's thread as the transfer ends: libcurl
+    /// may call the transfer's callbacks while removing it, so it must not happen later, on
+    /// whichever thread releases this object last (a cancellation's wake-up may hold it).
+    func detach() {
+        guard let easy else { return }
+        curl_multi_remove_handle(handle, easy.handle)
+        self.easy = nil
     }
 
     /// Runs the transfer until it ends or `shouldStop` says so after a wake-up or a poll interval.

@@ -86,6 +86,7 @@ final class CurlTransfer {
         let outcome: Result<CURLcode?, StorageError> = withExtendedLifetime(self) {
             Result { () throws(StorageError) -> CURLcode? in try multi.run { cancellation?.isCancelled == true } }
         }
+        multi.detach()
         cancellation?.clearWakeUp()
         upload?.close()
         let finalStatus = easy.info(long: CURLINFO_RESPONSE_CODE)
@@ -179,7 +180,9 @@ final class CurlTransfer {
         let message = easy.errorMessage(for: code)
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
-            let connected = easy.info(offset: CURLINFO_CONNECT_TIME_T) > 0
+            // A connection made within one step of libcurl's clock shows a connect time of 0; a
+            // request sent shows the connection was made.
+            let connected = easy.info(offset: CURLINFO_CONNECT_TIME_T) > 0 || easy.info(long: CURLINFO_REQUEST_SIZE) > 0
             if let total = options.totalTimeout, connected {
                 return .timedOut(url: displayURL, phase: .total, seconds: total.inSeconds)
             }

@@ -17,8 +17,10 @@ import Testing
     }
 
     @Test func aServerThatNeverAnswersEndsAtTheLimit() async throws {
-        // /hang holds until the client hangs up: only the limit ends the exchange.
-        let server = try await TestHTTPServer.shared()
+        // /hang holds until the client hangs up: only the limit ends the exchange. A server of its
+        // own, so the connection is made at once however busy the shared one is.
+        let server = try await TestHTTPServer.start()
+        defer { server.stop() }
         await #expect(throws: StorageError.timedOut(url: server.url("/hang"), phase: .total, seconds: 1)) {
             _ = try await HTTPExchange.send("GET", server.url("/hang"), timeout: .seconds(1))
         }

@@ -51,6 +51,15 @@ final class RVCProcess: Sendable {
     }
 
     var text: String { output.text }
+
+    /// The process's resident memory (`VmRSS`), nil once it has exited.
+    var residentBytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.dropFirst(6).filter(\.isNumber)).map { $0 * 1024 }
+        }
+        return nil
+    }
     var isRunning: Bool { process.isRunning }
 
     func terminate() { if process.isRunning { process.terminate() } }
