@@ -93,7 +93,13 @@ import Testing
         let run = Task { await worker.run() }
         server.enqueue(["id": "j-stopped", "input": fixture.input()])
         await hold.started.wait()
-        seaweed.stop()
+        // Stopping waits for weed to exit (seconds): on a thread of its own, not the cooperative pool.
+        await withCheckedContinuation { (stopped: CheckedContinuation<Void, Never>) in
+            Thread {
+                seaweed.stop()
+                stopped.resume()
+            }.start()
+        }
         hold.release.open()
         #expect(await server.waitUntil(timeout: .seconds(120)) { $0.deliveries["j-stopped"] == 1 })
         let body = try #require(server.doneRequests.first { $0.jobID == "j-stopped" }?.json)

@@ -18,7 +18,9 @@ import Testing
         configuration.takeRetryDelay = .milliseconds(100)
         configuration.maxTakeRetryDelay = .milliseconds(400)
         configuration.resultTimeout = .seconds(1)
-        configuration.jobTakeTimeout = .seconds(2)
+        // Longer than any hold of the test server: a poll abandoned after the server handed out a
+        // job would lose it (as on the platform), so only the test of a hanging poll shortens it.
+        configuration.jobTakeTimeout = .seconds(60)
         configuration.stopPollDelay = .milliseconds(100)
         adjust(&configuration)
         if let logger {
@@ -86,9 +88,11 @@ import Testing
         let faults: [FaultProxy.Fault] = [.status(500), .garbage, .reset, .hang, .status(503), .slow]
         try proxy.inject(faults, on: "/v2/ep/job-take/", method: "GET")
         server.answerNextTake(withBodies: ["{not json", #"{"hello": 1}"#])
-        server.enqueue(["id": "j-after", "input": .object([:])])
-        let worker = try Self.worker(server, through: proxy) { _ in "survived" }
+        let worker = try Self.worker(server, through: proxy, { $0.jobTakeTimeout = .seconds(3) }) { _ in "survived" }
         let run = Task { await worker.run() }
+        // The job is queued once every fault has been met, so no poll given up on can carry it.
+        #expect(await server.waitUntil { $0.pendingTakeBodies == 0 && (try? proxy.pendingFaults()) == 0 })
+        server.enqueue(["id": "j-after", "input": .object([:])])
         #expect(await server.waitUntil { $0.deliveries["j-after"] == 1 })
         worker.stop()
         await run.value

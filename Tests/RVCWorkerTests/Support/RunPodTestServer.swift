@@ -63,7 +63,9 @@ final class RunPodTestServer: Sendable {
             }
             // A short long-poll: wait up to 300 ms for a job.
             for _ in 0..<6 {
-                if let job = self.state.withLock({ state -> JSONValue? in state.jobs.isEmpty ? nil : state.jobs.removeFirst() }) {
+                // `.none`, not `nil`: JSONValue takes a nil literal as JSON null, which made this
+                // answer 200 `null` at once instead of holding the long-poll.
+                if let job = self.state.withLock({ state -> JSONValue? in state.jobs.isEmpty ? .none : state.jobs.removeFirst() }) {
                     return Response(
                         status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: job.encoded())))
@@ -182,6 +184,8 @@ final class RunPodTestServer: Sendable {
     func failNextTake(with statuses: [Int]) { state.withLock { $0.takeStatuses.append(contentsOf: statuses) } }
     /// Bodies answered with 200 to the next job-takes (before any queued job), in order.
     func answerNextTake(withBodies bodies: [String]) { state.withLock { $0.takeBodies.append(contentsOf: bodies) } }
+    /// Scripted job-take bodies not answered yet.
+    var pendingTakeBodies: Int { state.withLock { $0.takeBodies.count } }
     /// Accepted job-done posts per job id.
     var deliveries: [String: Int] { state.withLock { $0.deliveries } }
 
