@@ -9,6 +9,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case connect
         /// The transfer moved fewer bytes per second than the low-speed limit for too long.
         case stalled
+        /// The whole exchange took longer than its limit (``HTTPExchange``).
+        case total
     }
 
     /// The URL could not be parsed.
@@ -18,6 +20,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The host resolved to (or is) a loopback, link-local, private or otherwise internal address,
     /// and private addresses are not allowed (see `DownloadOptions.allowPrivateAddresses`).
     case privateAddress(url: String, address: String, range: String)
+    /// The URL redirected to `target`, whose host is (or resolves to) a forbidden address, as for
+    /// ``privateAddress(url:address:range:)``; nothing was requested from it.
+    case redirectedToPrivateAddress(url: String, target: String, address: String, range: String)
     /// The server answered with a non-success HTTP status.
     case httpStatus(url: String, status: Int)
     /// The body is larger than the limit, by its declared Content-Length or while streaming.
@@ -58,6 +63,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .privateAddress(let url, let address, let range):
             return "Refused URL '\(url)': its host is \(address), a \(range) address; "
                 + "set RVC_ALLOW_PRIVATE_URLS=1 (or --allow-private-urls) to allow it for local use."
+        case .redirectedToPrivateAddress(let url, let target, let address, let range):
+            return "Refused URL '\(url)': it redirects to '\(target)', whose host is \(address), a \(range) address; "
+                + "set RVC_ALLOW_PRIVATE_URLS=1 (or --allow-private-urls) to allow it for local use."
         case .httpStatus(let url, let status):
             return "Download of '\(url)' failed: the server answered HTTP \(status)."
         case .tooLarge(let url, let limit):
@@ -70,6 +78,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
                 return "Download of '\(url)' timed out: no connection within \(seconds) s."
             case .stalled:
                 return "Download of '\(url)' timed out: the transfer stalled for \(seconds) s."
+            case .total:
+                return "Request to '\(url)' timed out: no complete answer within \(seconds) s."
             }
         case .tooManyRedirects(let url, let limit):
             return "Download of '\(url)' failed: more than \(limit) redirects."

@@ -7,6 +7,10 @@ extension TestHTTPServer {
 # at a time, answering each with one line on stdout:
 #   SERVE <size> <path>\n<size bytes>   serve those bytes at <path> from now on    -> OK
 #   COUNT <path>                         how many requests reached <path> so far   -> <n>
+#   RELEASE <tag>                        lets the held /hold/.../<tag> go on        -> OK
+#   GONE <tag>                           1 once a client hung up on a held or
+#                                        streaming route of <tag>, else 0           -> 0|1
+#   SENT <tag>                           body bytes /endless/<tag> has written      -> <n>
 # and exits when its stdin closes (so it never outlives the test process). With two arguments (PEM
 # certificate, key) it serves HTTPS. Every GET is counted under its path (without the query).
 # Files registered with SERVE come first; then the routes:
@@ -16,21 +20,43 @@ extension TestHTTPServer {
 #   /loop/<tag>              302 to itself, forever
 #   /status/<code>           that status, a short body
 #   /flaky/<fails>/<n>/<tag> 500 for the first <fails> requests of this tag, then /bytes/<n>
-#   /stall                   headers (Content-Length 1000) and 10 bytes, then silence for 30 s
-#   /hang                    accepts the connection, sends nothing for 30 s
+#   /stall                   headers (Content-Length 1000) and 10 bytes, then silence until the
+#                            client hangs up (at most 10 minutes)
+#   /hang                    accepts the connection, sends nothing until the client hangs up
+#   /hold/<n>/<first>/<tag>  Content-Length n and the first <first> bytes, then holds until
+#                            RELEASE <tag> (then sends the rest) or the client hangs up (GONE)
+#   /gate/<tag>/<name>       waits for RELEASE <tag> (or the client's hang-up), then serves the
+#                            file registered as /<name>
+#   /excess/<n>/<extra>      Content-Length n, then n + extra bytes in one write
+#   /redirect-to/<tag>?to=<url>  302 to <url> (percent-encoded in the query)
+#   /endless/<tag>           up to 2 GB with chunked encoding (no Content-Length), as fast as the
+#                            client reads; SENT counts the bytes, GONE records the hang-up
+#   /endless-declared/<tag>  the same with Content-Length 2000000000
 #   /truncated/<n>           Content-Length n, sends n/2 bytes, closes
 #   /chunked-big/<n>         n bytes with chunked encoding (no Content-Length)
 #   /typed/<n>               n bytes with Content-Type audio/wav
 # and 404 for anything else.
 import os
+import select
+import socket
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 COUNTS = {}
 FILES = {}
+GATES = {}
+GONE = set()
+SENT = {}
 LOCK = threading.Lock()
+TWO_GB = 2000000000
+
+
+def gate(tag):
+    with LOCK:
+        return GATES.setdefault(tag, threading.Event())
 
 
 def body(n):
@@ -52,6 +78,29 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_bytes(self, n, content_type="application/octet-stream"):
         self.send_data(body(n), content_type)
+
+    def client_gone(self):
+        """True once the client closed its end (EOF on a peek that does not block)."""
+        readable, _, _ = select.select([self.connection], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def wait(self, event=None, limit=600.0):
+        """Waits until event is set (True) or the client hangs up or limit passes (False)."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if event is not None and event.is_set():
+                return True
+            if self.client_gone():
+                return False
+            time.sleep(0.02)
+        return False
 
     def do_GET(self):
         path = self.path.split("?", 1)[0]
@@ -114,9 +163,74 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body(10))
             self.wfile.flush()
-            time.sleep(30)
+            self.wait()
+            self.close_connection = True
         elif kind == "hang":
-            time.sleep(30)
+            self.wait()
+            self.close_connection = True
+        elif kind == "hold":
+            n, first, tag = int(parts[1]), int(parts[2]), parts[3]
+            data = body(n)
+            try:
+                self.send_response(200)
+                self.send_header("Content-Length", str(n))
+                self.end_headers()
+                self.wfile.write(data[:first])
+                self.wfile.flush()
+                released = self.wait(gate(tag))
+                if released:
+                    self.wfile.write(data[first:])
+            except OSError:  # the client hung up while the head was being written
+                released = False
+            if not released:
+                with LOCK:
+                    GONE.add(tag)
+                self.close_connection = True
+        elif kind == "gate":
+            tag, name = parts[1], "/" + "/".join(parts[2:])
+            with LOCK:
+                served = FILES.get(name)
+            if self.wait(gate(tag)) and served is not None:
+                self.send_data(served)
+            else:
+                self.close_connection = True
+        elif kind == "excess":
+            n, extra = int(parts[1]), int(parts[2])
+            self.send_response(200)
+            self.send_header("Content-Length", str(n))
+            self.end_headers()
+            self.wfile.write(body(n + extra))
+            self.wfile.flush()
+            self.close_connection = True
+        elif kind == "redirect-to":
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            self.redirect(query["to"][0])
+        elif kind in ("endless", "endless-declared"):
+            tag = parts[1]
+            self.send_response(200)
+            if kind == "endless":
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Content-Length", str(TWO_GB))
+            self.end_headers()
+            chunk = body(1 << 16)
+            sent = 0
+            try:
+                while sent < TWO_GB:
+                    piece = chunk[:min(len(chunk), TWO_GB - sent)]
+                    if kind == "endless":
+                        self.wfile.write(b"%x\r\n" % len(piece) + piece + b"\r\n")
+                    else:
+                        self.wfile.write(piece)
+                    sent += len(piece)
+                    with LOCK:
+                        SENT[tag] = sent
+                if kind == "endless":
+                    self.wfile.write(b"0\r\n\r\n")
+            except OSError:
+                with LOCK:
+                    GONE.add(tag)
+                raise
         elif kind == "truncated":
             n = int(parts[1])
             self.send_response(200)
@@ -153,6 +267,9 @@ def answer(text):
 
 
 def main():
+    # The default backlog of 5 drops connections when many tests share the server: the client's
+    # connect then waits a second for its retry, which a test with a short limit takes for a timeout.
+    ThreadingHTTPServer.request_queue_size = 128
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     if len(sys.argv) == 3:  # certificate and key: serve HTTPS
@@ -180,6 +297,17 @@ def main():
             with LOCK:
                 count = COUNTS.get(argument, 0)
             answer(str(count))
+        elif command == "RELEASE":
+            gate(argument).set()
+            answer("OK")
+        elif command == "GONE":
+            with LOCK:
+                gone = argument in GONE
+            answer("1" if gone else "0")
+        elif command == "SENT":
+            with LOCK:
+                sent = SENT.get(argument, 0)
+            answer(str(sent))
         else:
             answer(f"ERROR unknown command {command!r}")
     os._exit(0)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A real HTTP(S) server on 127.0.0.1 for tests: a small Python 3 standard-library script (python3
 /// is on every machine that builds the project), started on a free port and stopped by ``stop()``
@@ -12,7 +11,11 @@ import Synchronization
 /// - scripted routes for the download tests (see the script): `/bytes/<n>[/<tag>]`,
 ///   `/slow/<n>/<ms>[/<tag>]`, `/redirect/<k>/<n>`, `/loop/<tag>`, `/status/<code>`,
 ///   `/flaky/<fails>/<n>/<tag>`, `/stall`, `/hang`, `/truncated/<n>`, `/chunked-big/<n>`,
-///   `/typed/<n>`.
+///   `/typed/<n>`, and the hostile or gated ones: `/hold/<n>/<first>/<tag>` (held until
+///   ``release(_:)`` or the client hangs up, ``clientHungUp(_:)``), `/gate/<tag>/<name>` (a
+///   registered file, served once ``release(_:)`` opens the gate), `/excess/<n>/<extra>`,
+///   `/redirect-to/<tag>?to=<url>`, `/endless/<tag>` and `/endless-declared/<tag>` (2 GB,
+///   ``bytesSent(_:)``).
 ///
 /// Anything else is a 404. The test process talks to the script over its stdin and stdout (one
 /// command and one answer at a time), so registering a file or reading a count needs no HTTP client.
@@ -22,16 +25,7 @@ public final class TestHTTPServer: @unchecked Sendable {
     /// `http://127.0.0.1:<port>` (`https` when started with a certificate), no trailing slash.
     public let baseURL: String
 
-    private let process: Process
-    /// The script's stdin (commands) and stdout (answers), used under the lock only.
-    private let channel: Mutex<Channel>
-
-    private struct Channel {
-        let commands: FileHandle
-        let answers: FileHandle
-        var unread = Data()
-        var stopped = false
-    }
+    private let server: ScriptedServer
 
     private static let sharedServer = SharedInstance { try await TestHTTPServer.start() }
 
@@ -49,49 +43,26 @@ public final class TestHTTPServer: @unchecked Sendable {
     public static func start(
         _ files: [String: Data] = [:], tls: (certificate: String, key: String)? = nil
     ) async throws -> TestHTTPServer {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result {
-                    let server = try TestHTTPServer(tls: tls)
-                    for (name, data) in files { try server.serve(data, at: name) }
-                    return server
-                })
-            }.start()
+        let tlsFiles = tls.map { [$0.certificate, $0.key] }
+        return try await ScriptedServer.starting {
+            let server = try TestHTTPServer(tls: tlsFiles)
+            for (name, data) in files { try server.serve(data, at: name) }
+            return server
         }
     }
 
-    private init(tls: (certificate: String, key: String)?) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", "-c", Self.script] + (tls.map { [$0.certificate, $0.key] } ?? [])
-        let commands = Pipe(), answers = Pipe()
-        process.standardInput = commands
-        process.standardOutput = answers
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var unread = Data()
-        let text = Self.readLine(answers.fileHandleForReading, unread: &unread) ?? ""
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-            try? commands.fileHandleForWriting.close()
-            throw ServerError(description: "the test HTTP server did not start (python3 said '\(text)')")
+    private init(tls: [String]?) throws {
+        do {
+            server = try ScriptedServer(script: Self.script, arguments: tls ?? [], name: "test HTTP server")
+        } catch let error as ScriptedServer.ServerError {
+            throw ServerError(description: error.description)
         }
-        self.port = port
+        port = server.port
         baseURL = "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)"
-        channel = Mutex(Channel(
-            commands: commands.fileHandleForWriting, answers: answers.fileHandleForReading, unread: unread))
     }
-
-    /// Closing its stdin makes the server exit; Foundation reaps the process.
-    deinit { stop() }
 
     /// Stops the server (it exits as soon as it reads the end of its stdin); idempotent.
-    public func stop() {
-        channel.withLock { channel in
-            guard !channel.stopped else { return }
-            channel.stopped = true
-            try? channel.commands.close()
-        }
-    }
+    public func stop() { server.stop() }
 
     /// `<baseURL>/<path>`; the leading `/` of `path` is optional.
     public func url(_ path: String) -> String { baseURL + Self.absolute(path) }
@@ -115,6 +86,41 @@ public final class TestHTTPServer: @unchecked Sendable {
         return count
     }
 
+    /// Lets the held `/hold/<n>/<first>/<tag>` send the rest of its body, and `/gate/<tag>/…` its
+    /// file (also before they were requested).
+    /// - Throws: `ServerError` when the server has stopped.
+    public func release(_ tag: String) throws {
+        let answer = try command("RELEASE \(tag)")
+        guard answer == "OK" else { throw ServerError(description: "the test HTTP server did not release \(tag): \(answer)") }
+    }
+
+    /// Whether a client hung up on the held or streaming route of `tag` (`/hold/…/<tag>`,
+    /// `/endless/<tag>`) before it was finished.
+    /// - Throws: `ServerError` when the server has stopped.
+    public func clientHungUp(_ tag: String) throws -> Bool {
+        try command("GONE \(tag)") == "1"
+    }
+
+    /// The body bytes `/endless/<tag>` (or `/endless-declared/<tag>`) has written so far.
+    /// - Throws: `ServerError` when the server has stopped or gives no count.
+    public func bytesSent(_ tag: String) throws -> Int {
+        let answer = try command("SENT \(tag)")
+        guard let count = Int(answer) else { throw ServerError(description: "no byte count for \(tag): \(answer)") }
+        return count
+    }
+
+    /// Waits (polling, without blocking the cooperative pool for long) until `condition` holds or
+    /// `limit` passes; returns whether it held. For conditions the server reports, such as
+    /// ``clientHungUp(_:)``; the limit only bounds a test that would otherwise hang.
+    public func eventually(limit: Duration = .seconds(60), _ condition: (TestHTTPServer) throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if try condition(self) { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try condition(self)
+    }
+
     /// The bytes `/bytes/<n>` serves: byte i is i % 251.
     public static func body(_ count: Int) -> Data { Data((0..<count).map { UInt8($0 % 251) }) }
 
@@ -123,31 +129,11 @@ public final class TestHTTPServer: @unchecked Sendable {
         public let description: String
     }
 
-    /// Sends one command line (and its payload) and reads the one-line answer, holding the lock
-    /// so that answers cannot be interleaved.
     private func command(_ line: String, payload: Data = Data()) throws -> String {
-        try channel.withLock { channel throws -> String in
-            guard !channel.stopped else { throw ServerError(description: "the test HTTP server was stopped") }
-            try channel.commands.write(contentsOf: Data((line + "\n").utf8) + payload)
-            guard let answer = Self.readLine(channel.answers, unread: &channel.unread) else {
-                throw ServerError(description: "the test HTTP server exited (no answer to '\(line)')")
-            }
-            return answer
-        }
-    }
-
-    /// The next line of `handle` (without its newline), keeping what follows it in `unread`; nil at
-    /// the end of the stream.
-    private static func readLine(_ handle: FileHandle, unread: inout Data) -> String? {
-        while true {
-            if let newline = unread.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: unread[unread.startIndex..<newline], as: UTF8.self)
-                unread = Data(unread[unread.index(after: newline)...])
-                return line.trimmingCharacters(in: .whitespaces)
-            }
-            let chunk = handle.availableData
-            guard !chunk.isEmpty else { return nil }
-            unread.append(chunk)
+        do {
+            return try server.command(line, payload: payload)
+        } catch let error as ScriptedServer.ServerError {
+            throw ServerError(description: "the test HTTP server: \(error.description)")
         }
     }
 

@@ -92,14 +92,17 @@ public final class VoiceConverter: Sendable {
     ///   - samples: mono audio at 16 kHz, nominally in −1…1 (louder input is scaled down to a 0.95 peak).
     ///   - voice: the target voice.
     ///   - options: pitch shift, index rate, protection, RMS mix, speaker, noise.
-    ///   - progress: called before each segment with its index and the segment count.
+    ///   - progress: called before each segment with its index and the segment count. It may throw
+    ///     to stop the conversion there (a cancelled job): the error is rethrown as is, and the
+    ///     segments after it are not computed.
     /// - Returns: the int16 audio, its rate, the segment count and per-stage timings.
     /// - Throws: ``ConversionError`` for invalid options, too-short or non-finite input, or a
     ///   non-finite network result (naming the stage);
-    ///   ``ModelInputError``, ``SynthesizerError``, ``FeatureIndexError`` or ``TorchError`` from the networks.
+    ///   ``ModelInputError``, ``SynthesizerError``, ``FeatureIndexError`` or ``TorchError`` from the
+    ///   networks; whatever `progress` throws.
     public func convert(
         _ samples: [Float], voice: VoiceModel, options: ConversionOptions = ConversionOptions(),
-        progress: (@Sendable (ConversionProgress) -> Void)? = nil
+        progress: (@Sendable (ConversionProgress) throws -> Void)? = nil
     ) throws -> ConversionResult {
         try options.validate(speakerCount: voice.speakerCount)
         let minimum = minimumInputLength(for: voice)
@@ -140,7 +143,7 @@ public final class VoiceConverter: Sendable {
         output.reserveCapacity(outputLength(plan: prepared.plan, voice: voice))
 
         for (i, segment) in segments.enumerated() {
-            progress?(ConversionProgress(segment: i, segmentCount: segments.count))
+            try progress?(ConversionProgress(segment: i, segmentCount: segments.count))
             // The cache holds the previous stage's block sizes (RMVPE's, or the last segment's
             // decoder's), which HuBERT does not ask for: giving them back keeps them off the peak,
             // which comes with HuBERT's first block (a 180 s input peaked 0.5 GB higher).

@@ -33,7 +33,15 @@ public actor DownloadCache {
     }
 
     private var entries: [String: Entry] = [:]
-    private var inFlight: [String: Task<CachedFile, Error>] = [:]
+    /// A transfer under way and the callers waiting for it.
+    private struct Transfer {
+        let id = UUID()
+        let task: Task<CachedFile, Error>
+        let displayURL: String
+        var waiters: [UUID: CheckedContinuation<CachedFile, Error>] = [:]
+    }
+
+    private var inFlight: [String: Transfer] = [:]
     private var useCounter: UInt64 = 0
     private var hits = 0
     private var misses = 0
@@ -105,7 +113,9 @@ public actor DownloadCache {
     /// - Throws: ``StorageError`` from the download, ``StorageError/tooLarge(url:limit:)``,
     ///   ``StorageError/checksumMismatch(url:expected:actual:)`` or ``StorageError/invalidChecksum(_:)``.
     ///
-    /// A transfer is shared by every request for its URL, so cancelling one caller does not abort it.
+    /// A transfer is shared by every request for its URL. Cancelling a caller ends its wait at once
+    /// with ``StorageError/cancelled(url:)``; the transfer goes on for the other callers and is
+    /// aborted when none is left.
     public func file(
         for url: String, sha256: String? = nil, byteLimit: Int64? = nil, progress: ProgressHandler? = nil
     ) async throws -> CachedFile {
@@ -127,8 +137,8 @@ public actor DownloadCache {
             }
             remove(key)  // deleted behind our back
         }
-        if let running = inFlight[key] {
-            let file = try await running.value
+        if inFlight[key] != nil {
+            let file = try await wait(for: key)
             try checkSize(file.byteCount)
             hits += 1
             if let expected, expected != file.sha256 {
@@ -165,17 +175,63 @@ public actor DownloadCache {
                     mediaType: result.mediaType)
             }
         }
-        inFlight[key] = task
-        defer { inFlight[key] = nil }
-        let file = try await task.value
-        commit(key: key, file: file)
-        return file
+        let transfer = Transfer(task: task, displayURL: RedactedURL(url).description)
+        inFlight[key] = transfer
+        Task { await self.complete(key, transfer: transfer.id, with: await task.result) }
+        return try await wait(for: key)
+    }
+
+    /// Waits for the transfer of `key` as one of its callers; cancelling the calling task ends the
+    /// wait at once.
+    private func wait(for key: String) async throws -> CachedFile {
+        let waiter = UUID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard inFlight[key] != nil else {
+                    continuation.resume(throwing: StorageError.cancelled(url: key))
+                    return
+                }
+                inFlight[key]?.waiters[waiter] = continuation
+                // Cancelled before the wait began: the handler below ran before there was a waiter.
+                if Task.isCancelled { abandon(key, waiter: waiter) }
+            }
+        } onCancel: {
+            Task { await self.abandon(key, waiter: waiter) }
+        }
+    }
+
+    /// A caller stopped waiting; the transfer is aborted when it was the last.
+    private func abandon(_ key: String, waiter: UUID) {
+        guard var transfer = inFlight[key], let continuation = transfer.waiters.removeValue(forKey: waiter) else { return }
+        continuation.resume(throwing: StorageError.cancelled(url: transfer.displayURL))
+        if transfer.waiters.isEmpty {
+            // A later request for the URL starts a transfer of its own.
+            inFlight[key] = nil
+            transfer.task.cancel()
+        } else {
+            inFlight[key] = transfer
+        }
+    }
+
+    /// The transfer ended: its file (if any) becomes the entry, and its remaining callers get the
+    /// result.
+    private func complete(_ key: String, transfer id: UUID, with result: Result<CachedFile, Error>) {
+        // Committed even when every caller left: the file is already in place.
+        if case .success(let file) = result { commit(key: key, file: file) }
+        guard let transfer = inFlight[key], transfer.id == id else { return }
+        inFlight[key] = nil
+        for continuation in transfer.waiters.values { continuation.resume(with: result) }
     }
 
     /// Counters and current size.
     public var statistics: CacheStatistics {
         CacheStatistics(
             hits: hits, misses: misses, evictions: evictions, entryCount: entries.count, byteCount: totalBytes)
+    }
+
+    /// Callers waiting for the transfer of `url` (0 when none is under way).
+    func waiterCount(for url: String) -> Int {
+        inFlight[SHA256.hash(data: Data(url.utf8)).lowercaseHex]?.waiters.count ?? 0
     }
 
     /// Whether `url` is cached now (without touching it).

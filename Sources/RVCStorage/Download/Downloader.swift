@@ -16,6 +16,8 @@ import Glibc
 public struct Downloader: Sendable {
     public let options: DownloadOptions
     private let logger: Logger
+    /// See ``TransferOptions/exemptAddresses``; for tests only.
+    var exemptAddresses: Set<String> = []
 
     public init(options: DownloadOptions = DownloadOptions(), logger: Logger = Logger(label: "rvc.storage.download")) {
         self.options = options
@@ -87,8 +89,10 @@ public struct Downloader: Sendable {
             throw StorageError.fileSystem(path: path, operation: "create", message: String(cString: strerror(errno)))
         }
         defer { _ = close(descriptor) }
+        var transfer = options.transferOptions
+        transfer.exemptAddresses = exemptAddresses
         let response = try await CurlTransfer.run(
-            HTTPRequest(method: "GET", url: url), options: options.transferOptions,
+            HTTPRequest(method: "GET", url: url), options: transfer,
             sink: .file(descriptor), progress: progress)
         guard response.isSuccess else {
             throw StorageError.httpStatus(url: RedactedURL(url).description, status: response.status)
@@ -118,7 +122,7 @@ public struct Downloader: Sendable {
     /// given by name are checked on the address connected to.
     private func checkLiteralHost(of url: String) throws(StorageError) {
         guard !options.allowPrivateAddresses, let host = Self.host(of: url) else { return }
-        if let (address, range) = AddressPolicy.forbiddenRange(literal: host) {
+        if let (address, range) = AddressPolicy.forbiddenRange(literal: host), !exemptAddresses.contains(address) {
             throw .privateAddress(url: RedactedURL(url).description, address: address, range: range)
         }
     }

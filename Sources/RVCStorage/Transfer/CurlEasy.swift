@@ -83,10 +83,8 @@ final class CurlEasy {
         headerList = list
     }
 
-    func perform() -> CURLcode {
-        errorBuffer[0] = 0
-        return curl_easy_perform(handle)
-    }
+    /// Empties the detailed error message before a transfer.
+    func clearErrorBuffer() { errorBuffer[0] = 0 }
 
     func info(long key: CURLINFO) -> Int {
         var value = 0

@@ -30,6 +30,8 @@ final class CurlTransfer {
     private var failure: StorageError?
     private var lastProgress: (Int64, Int64) = (-1, -1)
     private var upload: UploadSource?
+    /// Where the last redirect pointed, to name it when its address is refused.
+    private var redirectTarget: String?
 
     /// Error bodies are only read for their message; more is never needed.
     private static let errorBodyLimit = 64 * 1024
@@ -75,11 +77,27 @@ final class CurlTransfer {
         try easy.set(CURLOPT_OPENSOCKETDATA, pointer: unmanaged)
         if upload != nil { try easy.set(CURLOPT_READDATA, pointer: unmanaged) }
 
-        let code = withExtendedLifetime(self) { easy.perform() }
+        // Driven through a multi handle so that cancelling wakes the waiting transfer at once
+        // (curl_easy_perform would only notice at its next progress call, up to a second later).
+        let multi = try CurlMulti(displayURL: displayURL)
+        try multi.add(easy)
+        easy.clearErrorBuffer()
+        cancellation?.onCancel { multi.wakeUp() }
+        let outcome: Result<CURLcode?, StorageError> = withExtendedLifetime(self) {
+            Result { () throws(StorageError) -> CURLcode? in try multi.run { cancellation?.isCancelled == true } }
+        }
+        multi.detach()
+        cancellation?.clearWakeUp()
         upload?.close()
         let finalStatus = easy.info(long: CURLINFO_RESPONSE_CODE)
 
+        guard case .success(let result) = outcome, let code = result else {
+            if cancellation?.isCancelled == true { throw .cancelled(url: displayURL) }
+            if case .failure(let error) = outcome { throw error }
+            throw .cancelled(url: displayURL)
+        }
         if code != CURLE_OK {
+            if cancellation?.isCancelled == true { throw .cancelled(url: displayURL) }
             throw failure ?? mapError(code, easy: easy)
         }
         if (200..<300).contains(finalStatus) && request.method != "HEAD" {
@@ -110,6 +128,9 @@ final class CurlTransfer {
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, options.connectTimeout.wholeMilliseconds))
         try easy.set(CURLOPT_LOW_SPEED_LIMIT, max(1, options.lowSpeedLimit))
         try easy.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(options.lowSpeedTime.inSeconds.rounded(.up))))
+        if let total = options.totalTimeout {
+            try easy.set(CURLOPT_TIMEOUT_MS, max(1, total.wholeMilliseconds))
+        }
         try easy.set(CURLOPT_USERAGENT, options.userAgent)
         // Signed S3 paths must reach the server exactly as signed, without dot-segment squashing.
         try easy.set(CURLOPT_PATH_AS_IS, 1)
@@ -159,7 +180,12 @@ final class CurlTransfer {
         let message = easy.errorMessage(for: code)
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
-            let connected = easy.info(offset: CURLINFO_CONNECT_TIME_T) > 0
+            // A connection made within one step of libcurl's clock shows a connect time of 0; a
+            // request sent shows the connection was made.
+            let connected = easy.info(offset: CURLINFO_CONNECT_TIME_T) > 0 || easy.info(long: CURLINFO_REQUEST_SIZE) > 0
+            if let total = options.totalTimeout, connected {
+                return .timedOut(url: displayURL, phase: .total, seconds: total.inSeconds)
+            }
             return connected
                 ? .timedOut(url: displayURL, phase: .stalled, seconds: options.lowSpeedTime.inSeconds)
                 : .timedOut(url: displayURL, phase: .connect, seconds: options.connectTimeout.inSeconds)
@@ -237,6 +263,10 @@ final class CurlTransfer {
         let name = String(trimmed[..<colon]).trimmingCharacters(in: .whitespaces)
         let value = String(trimmed[trimmed.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
         headers.append((name, value))
+        if (300..<400).contains(status), name.lowercased() == "location" {
+            let base = redirectTarget ?? request.url
+            redirectTarget = URL(string: value, relativeTo: URL(string: base))?.absoluteString ?? value
+        }
         if (200..<300).contains(status), name.lowercased() == "content-length",
            let length = Int64(value), let maxBytes = options.maxBytes, length > maxBytes,
            request.method != "HEAD"
@@ -270,12 +300,21 @@ final class CurlTransfer {
     /// Whether the address about to be connected is allowed; records why not.
     fileprivate func allowConnection(to address: [UInt8]) -> Bool {
         guard !options.allowPrivateAddresses else { return true }
-        guard let range = AddressPolicy.forbiddenRange(address) else {
+        let text = AddressPolicy.format(address)
+        guard let range = AddressPolicy.forbiddenRange(address), !options.exemptAddresses.contains(text) else {
             // A host with several addresses: an earlier refused one must not mask how this ends.
-            if case .privateAddress = failure { failure = nil }
+            switch failure {
+            case .privateAddress?, .redirectedToPrivateAddress?: failure = nil
+            default: break
+            }
             return true
         }
-        failure = .privateAddress(url: displayURL, address: AddressPolicy.format(address), range: range)
+        if let redirectTarget {
+            failure = .redirectedToPrivateAddress(
+                url: displayURL, target: RedactedURL(redirectTarget).description, address: text, range: range)
+        } else {
+            failure = .privateAddress(url: displayURL, address: text, range: range)
+        }
         return false
     }
 }

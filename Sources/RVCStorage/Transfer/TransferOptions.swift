@@ -10,4 +10,10 @@ struct TransferOptions: Sendable {
     var maxBytes: Int64?
     var allowPrivateAddresses: Bool
     var userAgent: String
+    /// Addresses (as ``AddressPolicy/format(_:)`` writes them) treated as public although they
+    /// are not: lets a test's loopback server stand in for a public one, so that what it redirects
+    /// to is judged by the policy.
+    var exemptAddresses: Set<String> = []
+    /// Limit of the whole exchange; nil for none (downloads are bounded by the stall limit).
+    var totalTimeout: Duration?
 }

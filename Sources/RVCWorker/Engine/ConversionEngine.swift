@@ -21,9 +21,12 @@ public protocol LoadedVoiceModel: Sendable {
     /// What kind of model this is.
     var info: VoiceModelInfo { get }
     /// Converts 16 kHz mono samples (nominally −1…1) into the model's voice.
+    /// - Parameter cancellation: set when the job is cancelled (stopped by the platform, cancelled
+    ///   through the local API); check it between segments and stop with its error.
     /// - Throws: ``JobFailure`` or any error; the runner reports the latter as
-    ///   `CONVERSION_FAILED` (or `OUT_OF_MEMORY` when the message says so).
-    func convert(samples16k: [Float], settings: ConversionSettings) throws -> ConvertedAudio
+    ///   `CONVERSION_FAILED` (or `OUT_OF_MEMORY` when the message says so). `CancellationError`
+    ///   from ``JobCancellation/check()``.
+    func convert(samples16k: [Float], settings: ConversionSettings, cancellation: JobCancellation) throws -> ConvertedAudio
 }
 
 /// Facts about a loaded voice model, reported in responses and metadata.

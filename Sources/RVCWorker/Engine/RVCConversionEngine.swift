@@ -59,11 +59,12 @@ public final class RVCConversionEngine: ConversionEngine {
                 speakerCount: voice.speakerCount)
         }
 
-        func convert(samples16k: [Float], settings: ConversionSettings) throws -> ConvertedAudio {
+        func convert(samples16k: [Float], settings: ConversionSettings, cancellation: JobCancellation) throws -> ConvertedAudio {
             let options = ConversionOptions(
                 pitchShift: settings.pitchShift, indexRate: settings.indexRate, protect: settings.protect,
                 rmsMixRate: settings.rmsMixRate, speaker: settings.speaker)
-            let result = try converter.convert(samples16k, voice: voice, options: options)
+            // A cancelled job stops before its next segment (LibTorch calls cannot be interrupted).
+            let result = try converter.convert(samples16k, voice: voice, options: options) { _ in try cancellation.check() }
             return ConvertedAudio(
                 samples: result.samples, sampleRate: result.sampleRate, pitchSeconds: result.timings.pitch,
                 inferenceSeconds: result.timings.total - result.timings.pitch)

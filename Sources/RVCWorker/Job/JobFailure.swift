@@ -21,6 +21,9 @@ public struct JobFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case uploadFailed = "UPLOAD_FAILED"
         /// The job ran past its time limit.
         case timeout = "TIMEOUT"
+        /// The job was cancelled (stopped by the platform, cancelled through the local API) and
+        /// stopped at its next step; no result is delivered for it.
+        case cancelled = "CANCELLED"
         /// Anything else: a bug or an unexpected state.
         case internalError = "INTERNAL_ERROR"
     }

@@ -47,6 +47,9 @@ public struct JobRunner: Sendable {
     }
 
     /// Runs one job. Never throws: every failure becomes a failure response.
+    ///
+    /// Cancelling the calling task stops the job at its next step (a transfer at once, a conversion
+    /// before its next segment) with a `CANCELLED` failure; nothing more is uploaded for it.
     /// - Parameters:
     ///   - input: the job's `input` value (nil when absent).
     ///   - jobID: the platform's job id, recorded in the metadata.
@@ -65,7 +68,11 @@ public struct JobRunner: Sendable {
             state.startedAt = Date()
             try await execute(parsed, state: &state)
         } catch {
-            state.failure = Self.classify(error, stage: state.stage)
+            state.failure = Task.isCancelled
+                ? JobFailure(
+                    code: .cancelled, stage: state.stage,
+                    message: "The job was cancelled during \(state.stage.rawValue).", refreshWorker: false)
+                : Self.classify(error, stage: state.stage)
         }
         for file in state.temporaryFiles { try? FileManager.default.removeItem(at: file) }
         state.processingSeconds = (ContinuousClock.now - clock).seconds
@@ -143,8 +150,8 @@ public struct JobRunner: Sendable {
         state.stage = .inference
         let settings = ConversionSettings(input)
         let samples16k = decoded.samples16k
-        let converted = try await BlockingRunner.run(name: "rvc-convert") {
-            try model.convert(samples16k: samples16k, settings: settings)
+        let converted = try await BlockingRunner.run(name: "rvc-convert") { cancellation in
+            try model.convert(samples16k: samples16k, settings: settings, cancellation: cancellation)
         }
         state.timings.pitchExtraction = converted.pitchSeconds
         state.timings.inference = converted.inferenceSeconds
@@ -168,6 +175,7 @@ public struct JobRunner: Sendable {
             byteCount: encoded.data.count)
 
         state.stage = .upload
+        try Task.checkCancellation()
         if let store {
             let requestID = state.requestID.description
             let url = try await measure(&state.timings.upload) { () async throws -> String in
@@ -245,7 +253,7 @@ public struct JobRunner: Sendable {
         case .encoding:
             return JobFailure(code: .encodingFailed, stage: stage, message: "Could not encode the output: \(text)", refreshWorker: false)
         case .upload:
-            return JobFailure(code: .uploadFailed, stage: stage, message: "Could not upload the output: \(text)", refreshWorker: false)
+            return JobFailure(code: .uploadFailed, stage: stage, message: "Could not upload the output to S3: \(text)", refreshWorker: false)
         case .downloadVocal, .downloadModel, .downloadIndex:
             return JobFailure(code: .downloadFailed, stage: stage, message: "Download failed: \(text)", refreshWorker: false)
         case .validation, .internal:
@@ -261,16 +269,26 @@ public struct JobRunner: Sendable {
 
     // MARK: Response and metadata
 
+    /// Uploads the metadata last, so that a request folder holding `metadata.json` with
+    /// `success: true` is complete. A successful job whose metadata cannot be stored fails with
+    /// `UPLOAD_FAILED`: its folder is incomplete. A cancelled job uploads nothing more.
     private func finish(_ state: JobState) async -> JobOutcome {
-        var metadata = state.metadata(
-            modelCacheHits: await models.hits, device: engine.deviceDescription)
-        if let store {
+        var state = state
+        let hits = await models.hits
+        var metadata = state.metadata(modelCacheHits: hits, device: engine.deviceDescription)
+        if let store, state.failure?.code != .cancelled {
             do {
                 _ = try await store.put(
                     metadata.encoded(), requestID: state.requestID.description, name: "metadata.json",
                     contentType: "application/json")
             } catch {
                 logger.error("metadata upload failed", metadata: ["request_id": "\(state.requestID)", "error": "\(error)"])
+                if state.failure == nil {
+                    state.failure = JobFailure(
+                        code: .uploadFailed, stage: .upload,
+                        message: "Could not upload metadata.json to S3: \(error)", refreshWorker: false)
+                    metadata = state.metadata(modelCacheHits: hits, device: engine.deviceDescription)
+                }
                 if case .object(var members) = metadata {
                     members["metadata_upload_error"] = .string(String(describing: error))
                     metadata = .object(members)

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import RVCStorage
 
 /// A response to one ``HTTPClient`` request, for any status.
 struct HTTPClientResponse: Sendable {
@@ -15,98 +13,53 @@ struct HTTPClientResponse: Sendable {
 enum HTTPClientError: Error, Sendable, CustomStringConvertible {
     case invalidURL(String)
     case transport(url: String, message: String)
+    case timedOut(url: String, seconds: Double)
 
     var description: String {
         switch self {
         case .invalidURL(let url): "invalid URL '\(RedactedURL.redact(url))'"
         case .transport(let url, let message): "request to \(RedactedURL.redact(url)) failed: \(message)"
+        case .timedOut(let url, let seconds): "request to \(RedactedURL.redact(url)) got no answer within \(seconds) s"
         }
     }
 }
 
-/// The worker's small HTTP client for the platform's endpoints (job-take, job-done, ping), built on
-/// Foundation's URLSession (libcurl on Linux), so it adds no package dependency. No cookies or
-/// cached responses are kept. Cancelling the calling task cancels the request.
-final class HTTPClient: Sendable {
-    private let session: URLSession
+/// The worker's small HTTP client for the platform's endpoints (job-take, job-stop, job-done,
+/// ping), on RVCStorage's libcurl exchange: no cookies, no cache, no redirects, each request on a
+/// connection of its own. (Foundation's URLSession on Linux kept about 1 kB per request, which a
+/// worker polling for weeks cannot afford.) Cancelling the calling task cancels the request.
+struct HTTPClient: Sendable {
     let userAgent: String
 
     init(userAgent: String = "rvc-nano/\(RVCWorkerInfo.version)") {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.timeoutIntervalForResource = 3_600
-        session = URLSession(configuration: configuration)
         self.userAgent = userAgent
     }
 
-    deinit { session.invalidateAndCancel() }
-
     /// Sends one request.
-    /// - Parameter timeout: the limit for the whole request, in seconds.
-    /// - Throws: ``HTTPClientError`` for transport failures, `CancellationError` when cancelled.
+    /// - Parameter timeout: the limit for the whole request, in seconds; a request still open then
+    ///   (a server that hangs) is abandoned.
+    /// - Throws: ``HTTPClientError`` for transport failures and timeouts, `CancellationError` when
+    ///   cancelled.
     func send(
         _ method: String, _ url: String, headers: [(String, String)] = [], body: Data? = nil,
         timeout: Double
     ) async throws -> HTTPClientResponse {
-        guard let target = URL(string: url) else { throw HTTPClientError.invalidURL(url) }
-        var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = method
-        request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        request.httpBody = body
-        let box = TaskBox()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPClientResponse, any Error>) in
-                let task = session.dataTask(with: request) { data, response, error in
-                    if let error {
-                        if (error as NSError).code == NSURLErrorCancelled {
-                            continuation.resume(throwing: CancellationError())
-                        } else {
-                            continuation.resume(throwing: HTTPClientError.transport(url: url, message: error.localizedDescription))
-                        }
-                        return
-                    }
-                    guard let http = response as? HTTPURLResponse else {
-                        continuation.resume(throwing: HTTPClientError.transport(url: url, message: "no HTTP response"))
-                        return
-                    }
-                    var fields: [String: String] = [:]
-                    for (name, value) in http.allHeaderFields {
-                        fields[String(describing: name).lowercased()] = String(describing: value)
-                    }
-                    continuation.resume(returning: HTTPClientResponse(status: http.statusCode, headers: fields, body: data ?? Data()))
-                }
-                box.set(task)
-                task.resume()
-            }
-        } onCancel: {
-            box.cancel()
+        let lowered = url.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), URL(string: url)?.host != nil else {
+            throw HTTPClientError.invalidURL(url)
         }
-    }
-}
-
-/// Holds the data task so a cancellation arriving from another thread can reach it.
-private final class TaskBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionDataTask?
-    private var cancelled = false
-
-    func set(_ task: URLSessionDataTask) {
-        lock.lock()
-        self.task = task
-        let cancelNow = cancelled
-        lock.unlock()
-        if cancelNow { task.cancel() }
-    }
-
-    func cancel() {
-        lock.lock()
-        cancelled = true
-        let task = self.task
-        lock.unlock()
-        task?.cancel()
+        do {
+            let response = try await HTTPExchange.send(
+                method, url, headers: headers.map { (name: $0.0, value: $0.1) }, body: body,
+                timeout: .milliseconds(Int64(timeout * 1000)), userAgent: userAgent)
+            return HTTPClientResponse(status: response.status, headers: response.headers, body: response.body)
+        } catch StorageError.cancelled {
+            throw CancellationError()
+        } catch StorageError.timedOut(_, .total, let seconds) {
+            throw HTTPClientError.timedOut(url: url, seconds: seconds)
+        } catch let error as StorageError {
+            if Task.isCancelled { throw CancellationError() }
+            throw HTTPClientError.transport(url: url, message: error.description)
+        }
     }
 }

@@ -26,6 +26,16 @@ public struct RunPodConfiguration: Sendable, Equatable {
     public var maxRetryDelay: Duration = .seconds(30)
     /// Client limit of the job-take long-poll (§3.2).
     public var jobTakeTimeout: Duration = .seconds(90)
+    /// Delay before the job-take after a failed one (5xx, a transport error, an answer that is not
+    /// a job), doubled each time up to `maxTakeRetryDelay`; the SDK re-polls at once and spins.
+    public var takeRetryDelay: Duration = .seconds(1)
+    public var maxTakeRetryDelay: Duration = .seconds(5)
+    /// Client limit of the job-stop long-poll (§9).
+    public var jobStopTimeout: Duration = .seconds(90)
+    /// Wait between job-stop polls after an answer without jobs to stop or an error (§9: 1 s).
+    public var stopPollDelay: Duration = .seconds(1)
+    /// Limit of one job-done attempt without progress; a hanging attempt is abandoned and retried.
+    public var resultTimeout: Duration = .seconds(120)
 
     /// The protocol level implemented, sent as `runpod_version` (the SDK release whose wire
     /// behaviour `docs/runpod-protocol.md` describes).
@@ -81,6 +91,22 @@ public struct RunPodConfiguration: Sendable, Equatable {
     /// The job-take URL with `job_in_progress`.
     public func jobTakeURL(jobInProgress: Bool) -> String {
         Self.appending("job_in_progress=\(jobInProgress ? 1 : 0)", to: jobTakeURL)
+    }
+
+    /// The URL asking for up to `batchSize` jobs (§4.1): `/job-take/` becomes `/job-take-batch/`,
+    /// then `batch_size` and `job_in_progress`. A single job-take URL when `batchSize` is 1 or the
+    /// URL has no `/job-take/` to rewrite.
+    public func jobTakeURL(batchSize: Int, jobInProgress: Bool) -> String {
+        guard batchSize > 1, jobTakeURL.contains("/job-take/") else { return jobTakeURL(jobInProgress: jobInProgress) }
+        let batch = jobTakeURL.replacingOccurrences(of: "/job-take/", with: "/job-take-batch/")
+        return Self.appending("job_in_progress=\(jobInProgress ? 1 : 0)", to: Self.appending("batch_size=\(batchSize)", to: batch))
+    }
+
+    /// The stop channel (§9): the job-take URL with `/job-take/` replaced by `/job-stop/`; nil
+    /// (channel off) when it has no `/job-take/`.
+    public var jobStopURL: String? {
+        guard jobTakeURL.contains("/job-take/") else { return nil }
+        return jobTakeURL.replacingOccurrences(of: "/job-take/", with: "/job-stop/")
     }
 
     /// The ping URL with the in-flight job ids (comma-joined, percent-encoded) and the version.

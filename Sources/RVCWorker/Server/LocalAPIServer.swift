@@ -4,8 +4,8 @@ import Logging
 
 /// `rvc serve`: a local HTTP API with the shapes of RunPod's public endpoint API
 /// (`docs/runpod-protocol.md` §15): `POST /run` (→ `IN_QUEUE`), `POST /runsync[?wait=ms]`,
-/// `GET /status/{id}` (also `POST`, as the SDK's local server has it), `POST /cancel/{id}`,
-/// `GET /health`. Jobs run in arrival order, at most `concurrency` at once. Bad requests get a
+/// `GET /status/{id}` and `GET /stream/{id}` (also `POST`, as the SDK's local server has them),
+/// `POST /cancel/{id}` (stops a running conversion), `GET /health`. Jobs run in arrival order, at most `concurrency` at once. Bad requests get a
 /// 4xx JSON body `{"error": "..."}`.
 public struct LocalAPIServer: Sendable {
     /// Listening address and limits.
@@ -69,6 +69,13 @@ public struct LocalAPIServer: Sendable {
         }
         router.get("/status/:id", use: status)
         router.post("/status/:id", use: status)
+        let stream: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let document = await queue.stream(of: id) else { return Self.error(.notFound, "no job with id '\(id)'") }
+            return Self.json(document)
+        }
+        router.get("/stream/:id", use: stream)
+        router.post("/stream/:id", use: stream)
         router.post("/cancel/:id") { _, context -> Response in
             let id = context.parameters.get("id") ?? ""
             guard let document = await queue.cancel(id) else { return Self.error(.notFound, "no job with id '\(id)'") }

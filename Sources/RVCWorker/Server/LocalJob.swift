@@ -21,6 +21,8 @@ struct LocalJob: Sendable {
     var completedAt: Date?
     /// The job-done body (§6.2) once finished.
     var result: JSONValue?
+    /// Whether `/stream` has returned the output.
+    var streamed = false
 
     /// The `/status` document: `delayTime` (ms in queue) once started, `executionTime` (ms running)
     /// once finished, `output` and `error` from the result.

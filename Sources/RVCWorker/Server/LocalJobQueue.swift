@@ -1,7 +1,9 @@
 import Foundation
 
 /// Jobs of the local API: queued in arrival order, run with bounded concurrency, kept for
-/// `retention` after they finish.
+/// `retention` after they finish. A cancelled running job is `CANCELLED` at once, and its handler
+/// is cancelled; its slot frees when the handler has returned (a conversion stops at its next
+/// segment), so no more than `concurrency` jobs ever run.
 actor LocalJobQueue {
     private let handler: RunPodWorker.Handler
     let concurrency: Int
@@ -48,30 +50,48 @@ actor LocalJobQueue {
         return jobs[id]?.statusDocument
     }
 
-    /// Cancels a queued or running job; nil for an unknown id.
+    /// Cancels a queued or running job; nil for an unknown id. A running job's handler is
+    /// cancelled and keeps its slot until it returns.
     func cancel(_ id: String) -> JSONValue? {
         guard var job = jobs[id] else { return nil }
         if !job.status.isFinal {
             pending.removeAll { $0 == id }
-            running.removeValue(forKey: id)?.cancel()
+            running[id]?.cancel()
             job.status = .cancelled
             job.finishedAt = .now
             jobs[id] = job
             wake(id)
-            startNext()
         }
         return .object(["id": .string(id), "status": .string(job.status.rawValue)])
     }
 
-    /// The `/health` document.
+    /// The `/stream/{id}` document of the public API (§15.2): the job's status and the chunks not
+    /// returned yet. The handler does not stream, so its output is the one chunk, returned once
+    /// the job completed; a failed job has no chunk and carries `error`. Nil for an unknown id.
+    func stream(of id: String) -> JSONValue? {
+        guard var job = jobs[id] else { return nil }
+        var members: [String: JSONValue] = ["id": .string(id), "status": .string(job.status.rawValue), "stream": .array([])]
+        if job.status == .completed, !job.streamed, let output = job.result?["output"] {
+            members["stream"] = .array([.object(["output": output])])
+            job.streamed = true
+            jobs[id] = job
+        }
+        if job.status == .failed, let error = job.statusDocument["error"] { members["error"] = error }
+        return .object(members)
+    }
+
+    /// The `/health` document. `jobs.inProgress` counts running jobs that are not cancelled;
+    /// `workers.running` counts the slots in use, cancelled jobs still stopping included.
     func health() -> JSONValue {
-        let inProgress = running.count
+        let inProgress = running.keys.filter { jobs[$0]?.status == .inProgress }.count
         return .object([
             "jobs": .object([
                 "completed": .int(Int64(counts.completed)), "failed": .int(Int64(counts.failed)),
                 "inProgress": .int(Int64(inProgress)), "inQueue": .int(Int64(pending.count)), "retried": 0,
             ]),
-            "workers": .object(["idle": .int(Int64(concurrency - inProgress)), "running": .int(Int64(inProgress))]),
+            "workers": .object([
+                "idle": .int(Int64(concurrency - running.count)), "running": .int(Int64(running.count)),
+            ]),
         ])
     }
 
@@ -97,7 +117,8 @@ actor LocalJobQueue {
     }
 
     private func finish(_ id: String, body: JSONValue) {
-        guard running.removeValue(forKey: id) != nil, var job = jobs[id] else { return }
+        defer { startNext() }
+        guard running.removeValue(forKey: id) != nil, var job = jobs[id], job.status == .inProgress else { return }
         job.result = body
         job.finishedAt = .now
         job.completedAt = Date()
@@ -105,7 +126,6 @@ actor LocalJobQueue {
         if job.status == .failed { counts.failed += 1 } else { counts.completed += 1 }
         jobs[id] = job
         wake(id)
-        startNext()
     }
 
     private func wake(_ id: String) {

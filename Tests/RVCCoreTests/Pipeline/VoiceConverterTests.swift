@@ -83,6 +83,24 @@ struct VoiceConverterTests {
         #expect(ParityMetrics.snr(actual, reference: expected) >= 60)
     }
 
+    @Test("a progress handler that throws stops the conversion before the next segment")
+    func throwingProgressStops() throws {
+        struct Stop: Error, Equatable {}
+        let parity = try #require(try ParityCase.all().first { $0.segments > 1 })
+        let converter = try Self.converter()
+        let voice = try Self.voice(parity)
+        let input = try parity.array("input16k").floats()
+        let seen = Mutex<[Int]>([])
+        #expect(throws: Stop()) {
+            try converter.convert(input, voice: voice, options: Self.options(parity)) { progress in
+                seen.withLock { $0.append(progress.segment) }
+                if progress.segment == 1 { throw Stop() }
+            }
+        }
+        // Segment 0 was converted, segment 1 was not started, nothing came after.
+        #expect(seen.withLock { $0 } == [0, 1])
+    }
+
     @Test("audio shorter than the padding converts to the predicted length without NaN")
     func shorterThanPadding() throws {
         let converter = try Self.converter()

@@ -198,4 +198,49 @@ import Testing
         #expect(again.cacheHit)
         #expect(try server.requestCount(path) == 2)
     }
+
+    @Test func cancellingTheOnlyCallerEndsItsWaitAndAbortsTheTransfer() async throws {
+        let cache = try makeCache()
+        let hold = "cache-cancel-\(tag)"
+        let url = server.url("/hold/100000/1000/\(hold)")
+        let midBody = TestGate()
+        let task = Task {
+            try await cache.file(for: url) { progress in
+                if progress.bytesDone >= 1000 { midBody.open() }
+            }
+        }
+        Task { _ = try? await task.value; midBody.open() }
+        await midBody.wait()
+        task.cancel()
+        // The server still holds the body: only the cancellation can end this wait.
+        await #expect(throws: StorageError.cancelled(url: url)) { _ = try await task.value }
+        #expect(try await server.eventually { try $0.clientHungUp(hold) })
+        #expect(await !cache.contains(url))
+        #expect(try await server.eventually { _ in directory.contents().isEmpty })
+        try server.release(hold)
+    }
+
+    @Test func aCallerLeavingKeepsTheTransferForTheOthers() async throws {
+        let cache = try makeCache()
+        let hold = "cache-share-\(tag)"
+        let url = server.url("/hold/100000/1000/\(hold)")
+        let midBody = TestGate()
+        let leaving = Task {
+            try await cache.file(for: url) { progress in
+                if progress.bytesDone >= 1000 { midBody.open() }
+            }
+        }
+        Task { _ = try? await leaving.value; midBody.open() }
+        await midBody.wait()
+        let staying = Task { try await cache.file(for: url) }
+        while await cache.waiterCount(for: url) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        leaving.cancel()
+        await #expect(throws: StorageError.cancelled(url: url)) { _ = try await leaving.value }
+        #expect(try !server.clientHungUp(hold))
+        try server.release(hold)
+        let file = try await staying.value
+        #expect(try Data(contentsOf: file.fileURL) == TestHTTPServer.body(100_000))
+        #expect(try server.requestCount("/hold/100000/1000/\(hold)") == 1)
+        #expect(await cache.contains(url))
+    }
 }

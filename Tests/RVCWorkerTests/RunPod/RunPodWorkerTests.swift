@@ -1,4 +1,6 @@
 import Foundation
+import RVCTestSupport
+import Synchronization
 import Testing
 @testable import RVCWorker
 
@@ -85,19 +87,97 @@ import Testing
         let server = try await RunPodTestServer.start()
         defer { server.stop() }
         server.enqueue(["id": "j-drain", "input": .object([:])])
-        let started = AsyncStream.makeStream(of: Void.self)
+        let started = TestGate(), release = TestGate()
         let worker = try makeWorker(server) { _ in
-            started.continuation.yield()
-            try await Task.sleep(for: .seconds(1))
+            started.open()
+            await release.wait()
             return "drained"
         }
         let run = Task { await worker.run() }
-        for await _ in started.stream { break }
+        await started.wait()
         worker.stop()
+        release.open()
         await run.value
         #expect(server.doneRequests.map(\.jobID) == ["j-drain"])
         #expect(server.doneRequests.first?.json == .object(["output": "drained"]))
     }
+
+    @Test func aJobHandedOutAsTheWorkerStopsIsRunAndReported() async throws {
+        // SIGTERM arrives while a job-take is open; the platform answers it with a job. The poll is
+        // let finish and its job run, not abandoned (the job would be lost: handed out, never run).
+        let server = try await RunPodTestServer.start()
+        defer { server.stop() }
+        let proxy = try await FaultProxy.start(upstream: server.origin)
+        defer { proxy.stop() }
+        try proxy.inject([.hold(gate: "take")], on: "/v2/ep/job-take/")
+        let configuration = try #require(RunPodConfiguration.fromEnvironment(server.environment(through: proxy.baseURL)))
+        let worker = RunPodWorker(configuration: configuration) { job in .object(["ran": job["id"] ?? nil]) }
+        let run = Task { await worker.run() }
+        #expect(await server.waitUntil { _ in (try? proxy.requests("/v2/ep/job-take/").count) == 1 })
+        worker.stop()
+        server.enqueue(["id": "j-late", "input": .object([:])])
+        try proxy.release("take")
+        await run.value
+        #expect(server.doneRequests.map(\.jobID) == ["j-late"])
+        #expect(server.doneRequests.first?.json == .object(["output": .object(["ran": "j-late"])]))
+        #expect(try proxy.requests("/v2/ep/job-take/").count == 1)
+    }
+
+    @Test func aStoppedJobIsCancelledLeavesThePingsAndGetsNoResult() async throws {
+        let server = try await RunPodTestServer.start()
+        defer { server.stop() }
+        server.enqueue(["id": "j-stop", "input": .object([:])])
+        let hold = ConversionHold()
+        var configuration = try #require(RunPodConfiguration.fromEnvironment(server.environment()))
+        configuration.stopPollDelay = .milliseconds(100)
+        let worker = RunPodWorker(configuration: configuration) { job in
+            guard job["id"] == "j-stop" else { return "next" }
+            // A conversion on its own thread, checking its cancellation between segments.
+            try await BlockingRunner.run(name: "convert") { cancellation in try hold.pass(cancellation) }
+            return "converted"
+        }
+        let run = Task { await worker.run() }
+        await hold.started.wait()
+        #expect(await server.waitUntil { $0.pings.contains { $0.query.contains("job_id=j-stop") } })
+        server.stopJob("j-stop")
+        #expect(await server.waitUntil { _ in hold.cancelled == 1 })
+        // The slot is free again: the next job runs.
+        server.enqueue(["id": "j-next", "input": .object([:])])
+        #expect(await server.waitUntil { $0.deliveries["j-next"] == 1 })
+        let after = server.pings.count + 1  // a ping already on its way may still name it
+        #expect(await server.waitUntil { $0.pings.count >= after + 2 })
+        worker.stop()
+        hold.release.open()
+        await run.value
+        #expect(hold.completed == 0)
+        #expect(server.deliveries["j-stop"] == nil)
+        #expect(server.pings.dropFirst(after).allSatisfy { !$0.query.contains("j-stop") })
+    }
+
+    @Test func freeSlotsAreAskedForWithJobTakeBatch() async throws {
+        let server = try await RunPodTestServer.start()
+        defer { server.stop() }
+        for index in 1...3 { server.enqueue(["id": .string("j-\(index)"), "input": .object([:])]) }
+        var configuration = try #require(RunPodConfiguration.fromEnvironment(server.environment()))
+        configuration.concurrency = 3
+        let running = Mutex(0)
+        let allStarted = TestGate(), release = TestGate()
+        let worker = RunPodWorker(configuration: configuration) { job in
+            if running.withLock({ $0 += 1; return $0 }) == 3 { allStarted.open() }
+            await release.wait()
+            return job["id"] ?? nil
+        }
+        let run = Task { await worker.run() }
+        await allStarted.wait()
+        release.open()
+        #expect(await server.waitUntil { $0.deliveries.count == 3 })
+        worker.stop()
+        await run.value
+        #expect(server.takeURLs.first?.hasSuffix("/job-take-batch/w1?gpu=SIM&batch_size=3&job_in_progress=0") == true,
+                "\(server.takeURLs.prefix(3))")
+        #expect(server.deliveries == ["j-1": 1, "j-2": 1, "j-3": 1])
+    }
+
 
     @Test func takeErrorsAreSurvived() async throws {
         let server = try await RunPodTestServer.start()

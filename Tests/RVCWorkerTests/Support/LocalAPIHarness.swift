@@ -30,5 +30,17 @@ struct LocalAPIHarness {
         return (response.status, try? JSONValue.parse(response.body))
     }
 
+    /// Polls `/status/{id}` until `condition` holds (or a minute passes, for a test that would
+    /// otherwise hang) and returns the last document.
+    func status(_ id: String, until condition: (JSONValue?) -> Bool) async throws -> JSONValue? {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var document = try await request("GET", "/status/\(id)").json
+        while !condition(document), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            document = try await request("GET", "/status/\(id)").json
+        }
+        return document
+    }
+
     func stop() { task.cancel() }
 }

@@ -6,6 +6,8 @@ import Synchronization
 final class RVCProcess: Sendable {
     private let process: Process
     private let output = OutputBuffer()
+    /// Opens when the output pipe reached its end (the process and its children closed it).
+    private let drained = TestGate()
 
     /// Output collected from the pipe's handler thread.
     final class OutputBuffer: Sendable {
@@ -42,15 +44,32 @@ final class RVCProcess: Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if !chunk.isEmpty { output.append(chunk) }
-        }
         try process.run()
+        // Read to the end of the output on a thread of its own (Process closed our copy of the
+        // pipe's write end); `wait()` waits for that end, so the last lines are there however late
+        // the reader gets to them.
+        let output = self.output, drained = self.drained
+        let reader = pipe.fileHandleForReading
+        Thread {
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                output.append(chunk)
+            }
+            drained.open()
+        }.start()
     }
 
     var text: String { output.text }
+
+    /// The process's resident memory (`VmRSS`), nil once it has exited.
+    var residentBytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.dropFirst(6).filter(\.isNumber)).map { $0 * 1024 }
+        }
+        return nil
+    }
     var isRunning: Bool { process.isRunning }
 
     func terminate() { if process.isRunning { process.terminate() } }
@@ -67,8 +86,7 @@ final class RVCProcess: Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         process.waitUntilExit()
-        // Let the readability handler drain what is left.
-        try? await Task.sleep(for: .milliseconds(100))
+        await drained.wait()
         return process.terminationStatus
     }
 
