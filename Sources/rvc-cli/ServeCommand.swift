@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port: Int = 8000
 
-    @Option(help: "Jobs run at once.")
+    @Option(help: "Jobs run at once (on the CPU they share its threads: each gets its share, not all).")
     var concurrency: Int = 1
 
     func validate() throws {

@@ -64,7 +64,10 @@ public final class RVCConversionEngine: ConversionEngine {
                 pitchShift: settings.pitchShift, indexRate: settings.indexRate, protect: settings.protect,
                 rmsMixRate: settings.rmsMixRate, speaker: settings.speaker)
             // A cancelled job stops before its next segment (LibTorch calls cannot be interrupted).
-            let result = try converter.convert(samples16k, voice: voice, options: options) { _ in try cancellation.check() }
+            // Jobs running side by side share the process's CPU threads (one budget, not one each).
+            let result = try ThreadBudget.shared.withShare {
+                try converter.convert(samples16k, voice: voice, options: options) { _ in try cancellation.check() }
+            }
             return ConvertedAudio(
                 samples: result.samples, sampleRate: result.sampleRate, pitchSeconds: result.timings.pitch,
                 inferenceSeconds: result.timings.total - result.timings.pitch)
