@@ -98,21 +98,26 @@ struct ConvertCommand: ParsableCommand {
         let inputURL = URL(fileURLWithPath: input)
         let outputURL = URL(fileURLWithPath: output)
 
-        let decoded = try AudioDecoder().decode(contentsOf: inputURL, mono: true)
-        let audio = decoded.sampleRate == PipelineConstants.analysisSampleRate
-            ? decoded : try decoded.resampled(to: PipelineConstants.analysisSampleRate)
-        let decodeSeconds = seconds(since: started, clock)
-
-        let loadStart = clock.now
+        let hubertURL = engine.hubert.map { URL(fileURLWithPath: $0) } ?? assets.hubert
+        let rmvpeURL = engine.rmvpe.map { URL(fileURLWithPath: $0) } ?? assets.rmvpe
+        let modelURL = URL(fileURLWithPath: model)
+        let indexURL = index.map { URL(fileURLWithPath: $0) }
         if device.isCUDA { Torch.cuDNNBenchmark = engine.cuDNNBenchmark }
-        let converter = try VoiceConverter.load(
-            hubert: engine.hubert.map { URL(fileURLWithPath: $0) } ?? assets.hubert,
-            rmvpe: engine.rmvpe.map { URL(fileURLWithPath: $0) } ?? assets.rmvpe,
-            device: device, precision: precision)
-        let voice = try VoiceModel.load(
-            model: URL(fileURLWithPath: model), index: index.map { URL(fileURLWithPath: $0) },
-            device: device, precision: precision)
-        let loadSeconds = seconds(since: loadStart, clock)
+        // The input decodes while the networks and the voice model load (a decoding error is
+        // reported first, as it would be without the overlap).
+        let ((decoded, audio, decodeSeconds), (converter, voice, loadSeconds)) = try Torch.concurrently(
+            {
+                let decoded = try AudioDecoder().decode(contentsOf: inputURL, mono: true)
+                let audio = decoded.sampleRate == PipelineConstants.analysisSampleRate
+                    ? decoded : try decoded.resampled(to: PipelineConstants.analysisSampleRate)
+                return ((duration: decoded.duration, sampleRate: decoded.sampleRate), audio, (clock.now - started).inSeconds)
+            },
+            {
+                let loadStart = clock.now
+                let converter = try VoiceConverter.load(hubert: hubertURL, rmvpe: rmvpeURL, device: device, precision: precision)
+                let voice = try VoiceModel.load(model: modelURL, index: indexURL, device: device, precision: precision)
+                return (converter, voice, (clock.now - loadStart).inSeconds)
+            })
         let readySeconds = ProcessMetrics.secondsSinceProcessStart() ?? seconds(since: started, clock)
 
         let options = ConversionOptions(

@@ -34,11 +34,16 @@ public final class VoiceConverter: Sendable {
     private static let logger = Logger(label: "rvc-nano.converter")
 
     /// Freed CPU tensor memory kept for reuse (``Torch/enableHostAllocationCache(limitBytes:)``),
-    /// set when a converter is loaded: about five 48 kHz decoder activations of a 15 s piece, the
-    /// working set that is allocated again and again (more only raises the peak memory of long
-    /// inputs). Measured on 5 s of input, one thread: the synthesizer took 24 % less time when freed
-    /// blocks were reused instead of unmapped.
-    public static let hostCacheLimit = 512 << 20
+    /// set when a converter is loaded. Measured on 5 s of input, one thread: the synthesizer took
+    /// 24 % less time when freed blocks were reused instead of unmapped. 128 MiB holds the blocks
+    /// that come back at once (a few 48 kHz activations of a 7.5 s piece); 512 MiB was no faster
+    /// and added 0.37 GB to the peak of a 180 s input (2.82 → 2.45 GB).
+    public static let hostCacheLimit = 256 << 20
+
+    /// oneDNN primitives kept (``Torch/boundPrimitiveCache(capacity:)``): the convolutions of a
+    /// segment or two. Every segment length makes new shapes; with oneDNN's default (1 024) a
+    /// 180 s input grew by 0.3 GB over its five segments, and with none kept it ran 7 % slower.
+    public static let primitiveCacheCapacity = 256
 
     /// Uses already built networks.
     /// - Parameter constants: padding and split lengths; nil (the default) follows HuBERT's dtype
@@ -57,11 +62,20 @@ public final class VoiceConverter: Sendable {
         hubert: URL, rmvpe: URL, device: Device = .cpu, precision: ComputePrecision = .float32
     ) throws -> VoiceConverter {
         try Torch.enableHostAllocationCache(limitBytes: hostCacheLimit)
-        let hubertFile = try HuBERTCheckpoint.load(hubert)
-        let rmvpeFile = try RMVPECheckpoint.load(rmvpe)
-        return VoiceConverter(
-            hubert: try HuBERT(weights: hubertFile.weights, config: hubertFile.config, device: device, dtype: precision.dtype),
-            rmvpe: try RMVPE(weights: rmvpeFile.weights, config: rmvpeFile.config, device: device, dtype: precision.dtype))
+        try Torch.boundPrimitiveCache(capacity: primitiveCacheCapacity)
+        // The two networks load side by side (reading, converting and preparing their weights).
+        let (hubertNetwork, rmvpeNetwork) = try Torch.concurrently(
+            {
+                let file = try HuBERTCheckpoint.load(hubert)
+                return try HuBERT(weights: file.weights, config: file.config, device: device, dtype: precision.dtype)
+            },
+            {
+                let file = try RMVPECheckpoint.load(rmvpe)
+                return try RMVPE(weights: file.weights, config: file.config, device: device, dtype: precision.dtype)
+            })
+        // Loading freed its temporaries (half-precision copies, unprepared weights) into the cache.
+        try Torch.trimHostAllocationCache()
+        return VoiceConverter(hubert: hubertNetwork, rmvpe: rmvpeNetwork)
     }
 
     /// The fewest 16 kHz input samples `voice` can convert (shorter input leaves nothing after the
@@ -123,6 +137,7 @@ public final class VoiceConverter: Sendable {
 
         var pitch: SegmentPitch?
         if voice.hasPitch {
+            ThreadBudget.shared.rebalance()
             var f0 = try rmvpe.pitch(audio: Tensor(prepared.padded))
             try checkFinite(pitch: f0)
             PitchPostprocessor.shift(&f0, semitones: options.pitchShift)
@@ -144,6 +159,8 @@ public final class VoiceConverter: Sendable {
 
         for (i, segment) in segments.enumerated() {
             try progress?(ConversionProgress(segment: i, segmentCount: segments.count))
+            // Jobs converting side by side share the CPU threads; a job left alone takes them all.
+            ThreadBudget.shared.rebalance()
             // The cache holds the previous stage's block sizes (RMVPE's, or the last segment's
             // decoder's), which HuBERT does not ask for: giving them back keeps them off the peak,
             // which comes with HuBERT's first block (a 180 s input peaked 0.5 GB higher).

@@ -42,11 +42,17 @@ public final class VoiceModel: Sendable {
     public static func load(
         model: URL, index: URL? = nil, device: Device = .cpu, precision: ComputePrecision = .float32
     ) throws -> VoiceModel {
-        let file = try VoiceModelFile.load(model)
-        let synthesizer = try Synthesizer(
-            weights: file.weights, config: file.config, version: file.version, hasPitch: file.hasPitch,
-            dtype: precision.dtype, device: device)
-        let featureIndex = try index.map { try FeatureIndex(file: FaissIndexFile.load($0), device: device) }
+        // The synthesizer (with its prepared spectra) and the index load side by side.
+        let (synthesizer, featureIndex) = try Torch.concurrently(
+            {
+                let file = try VoiceModelFile.load(model)
+                return try Synthesizer(
+                    weights: file.weights, config: file.config, version: file.version, hasPitch: file.hasPitch,
+                    dtype: precision.dtype, device: device)
+            },
+            { try index.map { try FeatureIndex(file: FaissIndexFile.load($0), device: device) } })
+        // Loading freed its temporaries (unprepared weights) into the host cache.
+        try Torch.trimHostAllocationCache()
         return try VoiceModel(synthesizer: synthesizer, index: featureIndex, source: model.path)
     }
 }

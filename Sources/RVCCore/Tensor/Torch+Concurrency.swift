@@ -44,8 +44,31 @@ extension Torch {
         return try outcomes.values()
     }
 
+    /// Runs `first` on this thread and `second` on a thread started for it, at the same time and
+    /// with this thread's intra-op threads split between them, as ``concurrently(_:_:)`` does for
+    /// bodies of one type; returns both results. For independent loading steps (HuBERT beside
+    /// RMVPE, a synthesizer beside its index).
+    /// - Throws: the error of `first` if it threw, else that of `second`, after both have finished.
+    public static func concurrently<First: Sendable, Second: Sendable>(
+        _ first: @escaping @Sendable () throws -> First, _ second: @escaping @Sendable () throws -> Second
+    ) throws -> (First, Second) {
+        let results = try concurrently(2) { i -> Either<First, Second> in
+            i == 0 ? .first(try first()) : .second(try second())
+        }
+        guard case .first(let a) = results[0], case .second(let b) = results[1] else {
+            preconditionFailure("concurrently returned its results out of order")
+        }
+        return (a, b)
+    }
+
     /// Stack of the threads ``concurrently(_:_:)`` starts: glibc's default for the main thread.
     static let threadStackBytes = 8 << 20
+}
+
+/// One of two results of different types.
+private enum Either<First: Sendable, Second: Sendable>: Sendable {
+    case first(First)
+    case second(Second)
 }
 
 /// What each of several threads returned or threw, stored by index.

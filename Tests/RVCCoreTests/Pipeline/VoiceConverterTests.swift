@@ -83,6 +83,15 @@ struct VoiceConverterTests {
         #expect(ParityMetrics.snr(actual, reference: expected) >= 60)
     }
 
+    @Test("loading bounds oneDNN's primitive cache, so memory does not grow with each new input length")
+    func loadingBoundsThePrimitiveCache() throws {
+        _ = try Self.converter()
+        // oneDNN reads its capacity from the environment at its first primitive.
+        let capacity = ProcessInfo.processInfo.environment["ONEDNN_PRIMITIVE_CACHE_CAPACITY"]
+        #expect(capacity == String(VoiceConverter.primitiveCacheCapacity))
+        #expect(throws: TorchError.self) { try Torch.boundPrimitiveCache(capacity: 0) }
+    }
+
     @Test("a progress handler that throws stops the conversion before the next segment")
     func throwingProgressStops() throws {
         struct Stop: Error, Equatable {}

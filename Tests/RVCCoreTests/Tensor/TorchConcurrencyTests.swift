@@ -75,4 +75,34 @@ struct TorchConcurrencyTests {
         try Torch.concurrently(0) { i in record.set(-1, at: i) }
         #expect(record.all == [0: 1])
     }
+
+    @Test("two bodies of different types overlap and return both results; the first's error wins")
+    func twoBodiesOfDifferentTypes() throws {
+        let arrived = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+        let (text, number) = try Torch.concurrently(
+            { () -> String in
+                arrived[0].signal()
+                return arrived[1].wait(timeout: .now() + 30) == .success ? "met" : "alone"
+            },
+            { () -> Int in
+                arrived[1].signal()
+                return arrived[0].wait(timeout: .now() + 30) == .success ? 42 : -1
+            })
+        #expect(text == "met")
+        #expect(number == 42)
+        let finished = Record()
+        #expect(throws: Planned(index: 0)) {
+            _ = try Torch.concurrently(
+                { () -> Int in throw Planned(index: 0) },
+                { () -> Int in
+                    Thread.sleep(forTimeInterval: 0.1)
+                    finished.set(1, at: 1)
+                    throw Planned(index: 1)
+                })
+        }
+        #expect(finished.all == [1: 1], "the second body ran to its end before the error was thrown")
+        #expect(throws: Planned(index: 1)) {
+            _ = try Torch.concurrently({ 1 }, { () -> Int in throw Planned(index: 1) })
+        }
+    }
 }
