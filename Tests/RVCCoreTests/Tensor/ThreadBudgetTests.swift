@@ -46,6 +46,7 @@ struct ThreadBudgetTests {
         let budget = ThreadBudget(total: 4)
         let record = Record()
         let bothIn = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+        let secondMeasured = DispatchSemaphore(value: 0)
         let firstLeft = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
         onThread(done) {
@@ -54,6 +55,8 @@ struct ThreadBudgetTests {
                 _ = bothIn[1].wait(timeout: .now() + 30)
                 record.set(budget.rebalance(), "first.share")
                 record.set(Torch.threadCount, "first.threads")
+                // Still holding its share until the second job has measured its own.
+                _ = secondMeasured.wait(timeout: .now() + 30)
             }
             record.set(Torch.threadCount, "first.after")
             firstLeft.signal()
@@ -66,6 +69,7 @@ struct ThreadBudgetTests {
                 // A LibTorch kernel on the thread keeps the count.
                 if let t = try? Tensor.full([4096], value: 1) { _ = try? t.sum() }
                 record.set(Torch.threadCount, "second.threads")
+                secondMeasured.signal()
                 _ = firstLeft.wait(timeout: .now() + 30)
                 record.set(Torch.threadCount, "second.beforeRebalance")
                 record.set(budget.rebalance(), "second.alone")
