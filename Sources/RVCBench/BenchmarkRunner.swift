@@ -6,7 +6,7 @@ import RVCCore
 /// duration and thread count a warm-up and repeated end-to-end conversions of a song file
 /// (decode → 16 kHz → convert → Opus at 48 kHz), reporting median stage times, the real-time
 /// factor and the peak memory of each series. Every conversion's length is checked against
-/// ``VoiceConverter/outputLength(forInputLength:voice:)``.
+/// ``VoiceConverter/outputLength(of:voice:)``.
 public struct BenchmarkRunner: Sendable {
     /// What to measure.
     public struct Configuration: Sendable {
@@ -136,7 +136,7 @@ public struct BenchmarkRunner: Sendable {
             .resampled(to: PipelineConstants.analysisSampleRate)
         let decodeSeconds = (clock.now - start).inSeconds
         let result = try converter.convert(decoded.samples, voice: voice, options: configuration.options)
-        let expected = try converter.outputLength(forInputLength: decoded.samples.count, voice: voice)
+        let expected = try converter.outputLength(of: decoded.samples, voice: voice)
         guard result.samples.count == expected else {
             throw LengthMismatch(inputSeconds: decoded.duration, expected: expected, actual: result.samples.count)
         }

@@ -85,11 +85,16 @@ public final class VoiceConverter: Sendable {
             samplesPerFrame: voice.synthesizer.samplesPerFrame, sampleRate: voice.sampleRate, constants: constants)
     }
 
-    /// The number of output samples (at `voice.sampleRate`) a conversion of `sampleCount` input
-    /// samples produces; slightly shorter than the input's duration (reference-inference.md E.8 step 5).
-    public func outputLength(forInputLength sampleCount: Int, voice: VoiceModel) throws -> Int {
-        let prepared = try PreparedAudio(samples: [Float](repeating: 0, count: sampleCount), constants: constants)
-        return outputLength(plan: prepared.plan, voice: voice)
+    /// The number of output samples (at `voice.sampleRate`) the conversion of `samples` produces;
+    /// slightly shorter than the input's duration (reference-inference.md E.8 step 5).
+    ///
+    /// It depends on the samples, not only on their count: each segment's padding is trimmed in
+    /// whole HuBERT frames, as the reference does, so where the quiet split points fall changes
+    /// the total by a few frames (a 600 s song came out 10 frames shorter than silence of the
+    /// same length would).
+    /// - Throws: ``ConversionError`` for input that cannot be converted (too short, not finite).
+    public func outputLength(of samples: [Float], voice: VoiceModel) throws -> Int {
+        outputLength(plan: try PreparedAudio(samples: samples, constants: constants).plan, voice: voice)
     }
 
     private func outputLength(plan: SegmentPlan, voice: VoiceModel) -> Int {

@@ -87,7 +87,7 @@ struct RandomModelWriterTests {
         let model = try VoiceModel.load(model: folder.file("voice.pth"), index: folder.file("voice.index"))
         let input = SyntheticVoice(seed: 2).samples(seconds: 1)
         let result = try converter.convert(input, voice: model, options: ConversionOptions(deterministic: true))
-        #expect(result.samples.count == (try converter.outputLength(forInputLength: input.count, voice: model)))
+        #expect(result.samples.count == (try converter.outputLength(of: input, voice: model)))
         #expect(result.samples.contains { $0 != 0 })
     }
 

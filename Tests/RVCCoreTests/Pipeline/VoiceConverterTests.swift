@@ -36,7 +36,7 @@ struct VoiceConverterTests {
         #expect(result.segmentCount == parity.segments)
         #expect(segments.withLock { $0 } == (0..<parity.segments).map { ConversionProgress(segment: $0, segmentCount: parity.segments) })
         #expect(result.samples.count == expected.count)
-        #expect(try converter.outputLength(forInputLength: input.count, voice: voice) == expected.count)
+        #expect(try converter.outputLength(of: input, voice: voice) == expected.count)
         let snr = ParityMetrics.snr(result.samples.map(Double.init), reference: expected)
         print("SNR \(parity.name): \(String(format: "%.2f", snr)) dB")
         #expect(snr >= 60, "SNR \(snr) dB")
@@ -117,7 +117,7 @@ struct VoiceConverterTests {
         let voice = try Self.voice(parity)
         let input = try Array(parity.array("input16k").floats().prefix(8000))  // 0.5 s < t_pad = 1 s
         let result = try converter.convert(input, voice: voice, options: ConversionOptions(deterministic: true))
-        #expect(result.samples.count == (try converter.outputLength(forInputLength: 8000, voice: voice)))
+        #expect(result.samples.count == (try converter.outputLength(of: input, voice: voice)))
         #expect(result.samples.count > 20000)
         #expect(result.samples.contains { $0 != 0 })
         // The shortest accepted input still yields audio; one sample less is a clear error.
@@ -133,13 +133,30 @@ struct VoiceConverterTests {
         }
     }
 
+    @Test("the predicted output length follows the input's own split points, not only its length")
+    func outputLengthFollowsTheSplitPoints() throws {
+        let converter = try Self.converter()
+        let voice = try Self.voice(try #require(try ParityCase.all().first { $0.name == "v2_48k_f0" }))
+        // 200 s of synthetic singing splits at its quiet points into segments whose trimmed lengths
+        // add up to 10 frames fewer than those of silence of the same length (which `rvc bench`
+        // found on 400 and 600 s songs). That conversions produce the predicted length on
+        // multi-segment input is checked by the parity cases above (v2_48k_long).
+        let song = SyntheticVoice(seed: 1).samples(seconds: 200)
+        let silence = [Float](repeating: 0, count: song.count)
+        let predicted = try converter.outputLength(of: song, voice: voice)
+        let plan = try PreparedAudio(samples: song, constants: converter.constants).plan
+        #expect(plan.segments.count > 1)
+        #expect(predicted != (try converter.outputLength(of: silence, voice: voice)))
+        #expect(abs(predicted - 200 * voice.sampleRate) < voice.sampleRate)
+    }
+
     @Test("pure silence converts to pure silence", arguments: ["v2_48k_f0", "v2_32k_nof0"])
     func silence(name: String) throws {
         let converter = try Self.converter()
         let parity = try #require(try ParityCase.all().first { $0.name == name })
         let voice = try Self.voice(parity)
         let result = try converter.convert([Float](repeating: 0, count: 32000), voice: voice, options: ConversionOptions(deterministic: true))
-        #expect(result.samples.count == (try converter.outputLength(forInputLength: 32000, voice: voice)))
+        #expect(result.samples.count == (try converter.outputLength(of: [Float](repeating: 0, count: 32000), voice: voice)))
         #expect(result.samples.allSatisfy { $0 == 0 })
     }
 
