@@ -34,11 +34,12 @@ public final class VoiceConverter: Sendable {
     private static let logger = Logger(label: "rvc-nano.converter")
 
     /// Freed CPU tensor memory kept for reuse (``Torch/enableHostAllocationCache(limitBytes:)``),
-    /// set when a converter is loaded. Measured on 5 s of input, one thread: the synthesizer took
-    /// 24 % less time when freed blocks were reused instead of unmapped. 128 MiB holds the blocks
-    /// that come back at once (a few 48 kHz activations of a 7.5 s piece); 512 MiB was no faster
-    /// and added 0.37 GB to the peak of a 180 s input (2.82 → 2.45 GB).
-    public static let hostCacheLimit = 256 << 20
+    /// set when a converter is loaded: about five 48 kHz decoder activations of each of the two
+    /// pieces decoded side by side, the working set allocated again and again. Measured on 5 s of
+    /// input, one thread: the synthesizer took 24 % less time when freed blocks were reused
+    /// instead of unmapped. 128 MiB took 0.37 GB off the peak of a 180 s input but made the 20 s
+    /// synthesizer 13 % slower, and 256 MiB made a 20 s job through `rvc serve` 10 % slower.
+    public static let hostCacheLimit = 512 << 20
 
     /// oneDNN primitives kept (``Torch/boundPrimitiveCache(capacity:)``): the convolutions of a
     /// segment or two. Every segment length makes new shapes; with oneDNN's default (1 024) a
