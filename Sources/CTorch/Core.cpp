@@ -1,4 +1,5 @@
-// Errors, dtype and device conversion, the library's threads and CUDA devices, inference mode.
+// Errors, dtype and device conversion, the library's threads, oneDNN's primitive cache, CUDA devices,
+// inference mode.
 #include "Internal.hpp"
 
 #include <ATen/Parallel.h>
@@ -8,8 +9,10 @@
 #include <c10/core/InferenceMode.h>
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/CachingDeviceAllocator.h>
+#include <cstdlib>
 #include <dlfcn.h>
 #include <mutex>
+#include <stdexcept>
 
 namespace ctorch {
 
@@ -140,6 +143,14 @@ bool ct_set_thread_local_threads(int32_t n) {
     ompSet(n);
     if (mklSetLocal != nullptr) mklSetLocal(n);
     return at::get_num_threads() == n;
+}
+
+CTStatus ct_bound_primitive_cache(int32_t capacity) {
+    CT_GUARD({
+        if (capacity < 1) throw std::invalid_argument("primitive cache capacity must be at least 1");
+        setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", std::to_string(capacity).c_str(), /*overwrite=*/0);
+        return CT_OK;
+    })
 }
 
 bool ct_cuda_is_available(void) {

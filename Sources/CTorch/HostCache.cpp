@@ -174,11 +174,3 @@ extern "C" CTStatus ct_trim_host_cache(void) {
 extern "C" int64_t ct_host_cache_bytes(void) {
     return HostCache::instance != nullptr ? static_cast<int64_t>(HostCache::instance->cached_bytes()) : 0;
 }
-
-extern "C" CTStatus ct_bound_primitive_cache(int32_t capacity) {
-    CT_GUARD({
-        if (capacity < 1) throw std::invalid_argument("primitive cache capacity must be at least 1");
-        setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", std::to_string(capacity).c_str(), /*overwrite=*/0);
-        return CT_OK;
-    })
-}

@@ -68,6 +68,11 @@ int32_t ct_get_num_threads(void);
 /// leaving the process default and other threads as they are; false where this LibTorch build
 /// has no OpenMP to set. A thread that sets it must set it back before it runs other work.
 bool ct_set_thread_local_threads(int32_t n);
+/// Bounds oneDNN's primitive cache at `capacity` primitives (its default, 1 024, keeps every
+/// convolution shape ever run, with its buffers, so memory grows with each new input length).
+/// oneDNN reads the setting once, at its first primitive, so call this before the first
+/// convolution; an `ONEDNN_PRIMITIVE_CACHE_CAPACITY` already in the environment wins.
+CTStatus ct_bound_primitive_cache(int32_t capacity);
 /// True when CUDA can be used (tries to load LibTorch's CUDA library once).
 bool ct_cuda_is_available(void);
 int32_t ct_cuda_device_count(void);
@@ -105,11 +110,6 @@ CTStatus ct_enable_host_cache(int64_t limit_bytes);
 CTStatus ct_trim_host_cache(void);
 /// Bytes of freed blocks the host cache holds now (0 when it is not installed).
 int64_t ct_host_cache_bytes(void);
-/// Bounds oneDNN's primitive cache at `capacity` primitives (its default, 1 024, keeps every
-/// convolution shape ever run, with its buffers, so memory grows with each new input length).
-/// oneDNN reads the setting once, at its first primitive, so call this before the first
-/// convolution; an `ONEDNN_PRIMITIVE_CACHE_CAPACITY` already in the environment wins.
-CTStatus ct_bound_primitive_cache(int32_t capacity);
 
 // MARK: - Random generators and sampling (Random.cpp)
 
