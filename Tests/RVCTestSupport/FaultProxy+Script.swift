@@ -26,7 +26,6 @@ extension FaultProxy {
 import http.client
 import json
 import os
-import select
 import socket
 import socketserver
 import struct
@@ -53,7 +52,7 @@ class Closed(Exception):
     pass
 
 
-class Handler(socketserver.StreamRequestHandler):
+class Handler(ClientWatch, socketserver.StreamRequestHandler):
     def handle(self):
         try:
             while self.one_request():
@@ -151,27 +150,6 @@ class Handler(socketserver.StreamRequestHandler):
         if kind == "slow":
             return self.forward(method, target, headers, body, slow=True)
         raise Closed()
-
-    def client_gone(self):
-        readable, _, _ = select.select([self.connection], [], [], 0)
-        if not readable:
-            return False
-        try:
-            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-        except BlockingIOError:
-            return False
-        except OSError:
-            return True
-
-    def wait(self, event, limit=600.0):
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if event is not None and event.is_set():
-                return True
-            if self.client_gone():
-                return False
-            time.sleep(0.02)
-        return False
 
     def reset(self):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -5,7 +5,8 @@ import Synchronization
 /// that builds the project), run with `python3 -u -c`: it prints `PORT <n>` once it listens, then
 /// answers one line on stdout for each command line (and payload) on stdin, and exits when its
 /// stdin closes, so it never outlives the test process. ``TestHTTPServer`` and ``FaultProxy`` are
-/// built on it.
+/// built on it; both hold requests open, and ``prelude`` (run before each script) gives their
+/// request handlers the one way of noticing a client that hung up.
 final class ScriptedServer: @unchecked Sendable {
     /// The port the script reported.
     let port: Int
@@ -26,7 +27,7 @@ final class ScriptedServer: @unchecked Sendable {
     init(script: String, arguments: [String] = [], name: String) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-u", "-c", script] + arguments
+        process.arguments = ["python3", "-u", "-c", Self.prelude + script] + arguments
         let commands = Pipe(), answers = Pipe()
         process.standardInput = commands
         process.standardOutput = answers
@@ -88,6 +89,41 @@ final class ScriptedServer: @unchecked Sendable {
             unread.append(chunk)
         }
     }
+
+    /// Python run before every script: `ClientWatch`, a mixin for request handlers that hold a
+    /// request open (until a gate opens, or forever), with `client_gone()` (the client closed
+    /// its end: EOF on a peek that does not block) and `wait(event, limit)` (True once `event` is
+    /// set; False when the client hangs up or `limit` seconds pass; with no event it waits for those).
+    static let prelude = #"""
+import select as _select
+import socket as _socket
+import time as _time
+
+
+class ClientWatch:
+    def client_gone(self):
+        readable, _, _ = _select.select([self.connection], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return self.connection.recv(1, _socket.MSG_PEEK | _socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def wait(self, event=None, limit=600.0):
+        deadline = _time.monotonic() + limit
+        while _time.monotonic() < deadline:
+            if event is not None and event.is_set():
+                return True
+            if self.client_gone():
+                return False
+            _time.sleep(0.02)
+        return False
+
+
+"""#
 
     /// The script did not start, has stopped, or did not answer a command as expected.
     struct ServerError: Error, CustomStringConvertible {

@@ -37,7 +37,6 @@ extension TestHTTPServer {
 #   /typed/<n>               n bytes with Content-Type audio/wav
 # and 404 for anything else.
 import os
-import select
 import socket
 import sys
 import threading
@@ -63,7 +62,7 @@ def body(n):
     return bytes(i % 251 for i in range(n))
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(ClientWatch, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *args):
@@ -78,29 +77,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_bytes(self, n, content_type="application/octet-stream"):
         self.send_data(body(n), content_type)
-
-    def client_gone(self):
-        """True once the client closed its end (EOF on a peek that does not block)."""
-        readable, _, _ = select.select([self.connection], [], [], 0)
-        if not readable:
-            return False
-        try:
-            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-        except BlockingIOError:
-            return False
-        except OSError:
-            return True
-
-    def wait(self, event=None, limit=600.0):
-        """Waits until event is set (True) or the client hangs up or limit passes (False)."""
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if event is not None and event.is_set():
-                return True
-            if self.client_gone():
-                return False
-            time.sleep(0.02)
-        return False
 
     def do_GET(self):
         path = self.path.split("?", 1)[0]

@@ -5,27 +5,20 @@ import Testing
 
 /// The disk cache against a real HTTP server on 127.0.0.1.
 @Suite struct DownloadCacheTests {
-    let server: TestHTTPServer
-    let directory: TemporaryDirectory
+    let bed: DownloadTestBed
 
-    /// Makes the paths of this test instance unique on the shared server.
-    let tag = String(UUID().uuidString.prefix(8))
-
-    init() async throws {
-        server = try await TestHTTPServer.shared()
-        directory = try TemporaryDirectory()
-    }
+    init() async throws { bed = try await DownloadTestBed() }
 
     private func makeCache(maxBytes: Int64 = 10_000_000, options: DownloadOptions = testDownloadOptions()) throws -> DownloadCache {
-        try DownloadCache(directory: directory.url, maxBytes: maxBytes, downloader: Downloader(options: options))
+        try DownloadCache(directory: bed.directory.url, maxBytes: maxBytes, downloader: Downloader(options: options))
     }
 
     /// Entry files (not temporary ones) in the cache directory.
-    private func entryFiles() -> [String] { directory.contents().filter { !$0.hasPrefix(".") } }
+    private func entryFiles() -> [String] { bed.directory.contents().filter { !$0.hasPrefix(".") } }
 
     @Test func secondRequestIsAHit() async throws {
         let cache = try makeCache()
-        let url = server.url("/bytes/2000/hit-\(tag)")
+        let url = bed.server.url("/bytes/2000/hit-\(bed.tag)")
         let first = try await cache.file(for: url)
         let second = try await cache.file(for: url)
         #expect(!first.cacheHit)
@@ -34,7 +27,7 @@ import Testing
         #expect(first.sha256 == SHA256Hex.of(TestHTTPServer.body(2000)))
         #expect(second.sha256 == first.sha256)
         #expect(try Data(contentsOf: second.fileURL) == TestHTTPServer.body(2000))
-        #expect(try server.requestCount("/bytes/2000/hit-\(tag)") == 1)
+        #expect(try bed.server.requestCount("/bytes/2000/hit-\(bed.tag)") == 1)
         let statistics = await cache.statistics
         #expect(statistics.hits == 1)
         #expect(statistics.misses == 1)
@@ -44,7 +37,7 @@ import Testing
 
     @Test func concurrentRequestsForOneURLShareOneTransfer() async throws {
         let cache = try makeCache()
-        let url = server.url("/slow/50000/400/shared-\(tag)")
+        let url = bed.server.url("/slow/50000/400/shared-\(bed.tag)")
         let files = try await withThrowingTaskGroup(of: CachedFile.self) { group in
             for _ in 0..<8 { group.addTask { try await cache.file(for: url) } }
             return try await group.reduce(into: [CachedFile]()) { $0.append($1) }
@@ -52,7 +45,7 @@ import Testing
         #expect(files.count == 8)
         #expect(Set(files.map(\.fileURL)).count == 1)
         #expect(files.filter { !$0.cacheHit }.count == 1)
-        #expect(try server.requestCount("/slow/50000/400/shared-\(tag)") == 1)
+        #expect(try bed.server.requestCount("/slow/50000/400/shared-\(bed.tag)") == 1)
         let statistics = await cache.statistics
         #expect(statistics.misses == 1)
         #expect(statistics.hits == 7)
@@ -60,7 +53,7 @@ import Testing
 
     @Test func leastRecentlyUsedEntryIsEvicted() async throws {
         let cache = try makeCache(maxBytes: 2500)
-        let a = server.url("/bytes/1000/a-\(tag)"), b = server.url("/bytes/1000/b-\(tag)"), c = server.url("/bytes/1000/c-\(tag)")
+        let a = bed.server.url("/bytes/1000/a-\(bed.tag)"), b = bed.server.url("/bytes/1000/b-\(bed.tag)"), c = bed.server.url("/bytes/1000/c-\(bed.tag)")
         _ = try await cache.file(for: a)
         _ = try await cache.file(for: b)
         _ = try await cache.file(for: a)  // a is now more recent than b
@@ -74,11 +67,11 @@ import Testing
         #expect(entryFiles().count == 2)
         // b is downloaded again.
         #expect(try await cache.file(for: b).cacheHit == false)
-        #expect(try server.requestCount("/bytes/1000/b-\(tag)") == 2)
+        #expect(try bed.server.requestCount("/bytes/1000/b-\(bed.tag)") == 2)
     }
 
     @Test func recencySurvivesReopeningTheCache() async throws {
-        let a = server.url("/bytes/1000/ra-\(tag)"), b = server.url("/bytes/1000/rb-\(tag)")
+        let a = bed.server.url("/bytes/1000/ra-\(bed.tag)"), b = bed.server.url("/bytes/1000/rb-\(bed.tag)")
         do {
             let cache = try makeCache()
             _ = try await cache.file(for: a)
@@ -92,7 +85,7 @@ import Testing
         let hit = try await reopened.file(for: a)
         #expect(hit.cacheHit)
         #expect(hit.sha256 == SHA256Hex.of(TestHTTPServer.body(1000)))
-        _ = try await reopened.file(for: server.url("/bytes/1000/rc-\(tag)"))
+        _ = try await reopened.file(for: bed.server.url("/bytes/1000/rc-\(bed.tag)"))
         #expect(await reopened.contains(a))
         #expect(await !reopened.contains(b))
     }
@@ -100,33 +93,33 @@ import Testing
     @Test func matchingHashIsAccepted() async throws {
         let cache = try makeCache()
         let expected = SHA256Hex.of(TestHTTPServer.body(700))
-        let file = try await cache.file(for: server.url("/bytes/700/ok-\(tag)"), sha256: expected.uppercased())
+        let file = try await cache.file(for: bed.server.url("/bytes/700/ok-\(bed.tag)"), sha256: expected.uppercased())
         #expect(file.sha256 == expected)
-        #expect(try await cache.file(for: server.url("/bytes/700/ok-\(tag)"), sha256: expected).cacheHit)
+        #expect(try await cache.file(for: bed.server.url("/bytes/700/ok-\(bed.tag)"), sha256: expected).cacheHit)
     }
 
     @Test func hashMismatchIsRefusedAndNothingIsCached() async throws {
         let cache = try makeCache()
         let wrong = String(repeating: "ab", count: 32)
-        let url = server.url("/bytes/700/bad-\(tag)")
+        let url = bed.server.url("/bytes/700/bad-\(bed.tag)")
         await #expect {
             _ = try await cache.file(for: url, sha256: wrong)
         } throws: { error in
             guard case StorageError.checksumMismatch(_, let expected, let actual) = error else { return false }
             return expected == wrong && actual == SHA256Hex.of(TestHTTPServer.body(700))
         }
-        #expect(directory.contents().isEmpty)
+        #expect(bed.directory.contents().isEmpty)
         #expect(await !cache.contains(url))
     }
 
     @Test func cachedFileWithAnotherHashIsDownloadedAgain() async throws {
         let cache = try makeCache()
-        let url = server.url("/bytes/700/again-\(tag)")
+        let url = bed.server.url("/bytes/700/again-\(bed.tag)")
         _ = try await cache.file(for: url)
         await #expect(throws: StorageError.self) {
             _ = try await cache.file(for: url, sha256: String(repeating: "0", count: 64))
         }
-        #expect(try server.requestCount("/bytes/700/again-\(tag)") == 2)
+        #expect(try bed.server.requestCount("/bytes/700/again-\(bed.tag)") == 2)
         // The earlier good copy is still served.
         #expect(try await cache.file(for: url).cacheHit)
     }
@@ -134,7 +127,7 @@ import Testing
     @Test func invalidExpectedHashIsRefused() async throws {
         let cache = try makeCache()
         await #expect(throws: StorageError.invalidChecksum("xyz")) {
-            _ = try await cache.file(for: server.url("/bytes/10"), sha256: "xyz")
+            _ = try await cache.file(for: bed.server.url("/bytes/10"), sha256: "xyz")
         }
     }
 
@@ -142,37 +135,37 @@ import Testing
         var options = testDownloadOptions()
         options.maxBytes = 10_000
         let cache = try makeCache(options: options)
-        await #expect(throws: StorageError.self) { _ = try await cache.file(for: server.url("/bytes/50000")) }
-        await #expect(throws: StorageError.self) { _ = try await cache.file(for: server.url("/chunked-big/50000")) }
-        #expect(directory.contents().isEmpty)
+        await #expect(throws: StorageError.self) { _ = try await cache.file(for: bed.server.url("/bytes/50000")) }
+        await #expect(throws: StorageError.self) { _ = try await cache.file(for: bed.server.url("/chunked-big/50000")) }
+        #expect(bed.directory.contents().isEmpty)
         #expect(await cache.statistics.entryCount == 0)
     }
 
     @Test func truncatedBodyLeavesNothingInTheCache() async throws {
         let cache = try makeCache()
-        let url = server.url("/truncated/4000")
+        let url = bed.server.url("/truncated/4000")
         await #expect(throws: StorageError.self) { _ = try await cache.file(for: url) }
-        #expect(directory.contents().isEmpty)
+        #expect(bed.directory.contents().isEmpty)
         #expect(await !cache.contains(url))
     }
 
     @Test func failedRequestsAreNotCachedAndCanSucceedLater() async throws {
         let cache = try makeCache()
-        let url = server.url("/flaky/1/100/later-\(tag)")
+        let url = bed.server.url("/flaky/1/100/later-\(bed.tag)")
         await #expect(throws: StorageError.httpStatus(url: url, status: 500)) { _ = try await cache.file(for: url) }
-        #expect(directory.contents().isEmpty)
+        #expect(bed.directory.contents().isEmpty)
         let file = try await cache.file(for: url)
         #expect(!file.cacheHit)
         #expect(file.byteCount == 100)
     }
 
     @Test func leftoverTemporaryFilesAreRemovedOnOpen() throws {
-        let leftover = directory.file(".download-interrupted")
+        let leftover = bed.directory.file(".download-interrupted")
         try Data("partial".utf8).write(to: leftover)
-        let unrelated = directory.file("notes.txt")
+        let unrelated = bed.directory.file("notes.txt")
         try Data("keep".utf8).write(to: unrelated)
         _ = try makeCache()
-        #expect(directory.contents() == ["notes.txt"])
+        #expect(bed.directory.contents() == ["notes.txt"])
     }
 
     @Test func dataURLsAreCachedToo() async throws {
@@ -186,8 +179,8 @@ import Testing
 
     @Test func byteLimitStopsTheTransferAndRefusesALargerCachedFile() async throws {
         let cache = try makeCache()
-        let path = "/bytes/5000/limit-\(tag)"
-        let url = server.url(path)
+        let path = "/bytes/5000/limit-\(bed.tag)"
+        let url = bed.server.url(path)
         await #expect(throws: StorageError.tooLarge(url: url, limit: 1000)) { _ = try await cache.file(for: url, byteLimit: 1000) }
         #expect(entryFiles().isEmpty)
         // Cached without the limit, then refused under it without a new transfer, and kept.
@@ -196,13 +189,13 @@ import Testing
         await #expect(throws: StorageError.tooLarge(url: url, limit: 1000)) { _ = try await cache.file(for: url, byteLimit: 1000) }
         let again = try await cache.file(for: url, byteLimit: 5000)
         #expect(again.cacheHit)
-        #expect(try server.requestCount(path) == 2)
+        #expect(try bed.server.requestCount(path) == 2)
     }
 
     @Test func cancellingTheOnlyCallerEndsItsWaitAndAbortsTheTransfer() async throws {
         let cache = try makeCache()
-        let hold = "cache-cancel-\(tag)"
-        let url = server.url("/hold/100000/1000/\(hold)")
+        let hold = "cache-cancel-\(bed.tag)"
+        let url = bed.server.url("/hold/100000/1000/\(hold)")
         let midBody = TestGate()
         let task = Task {
             try await cache.file(for: url) { progress in
@@ -214,16 +207,16 @@ import Testing
         task.cancel()
         // The server still holds the body: only the cancellation can end this wait.
         await #expect(throws: StorageError.cancelled(url: url)) { _ = try await task.value }
-        #expect(try await server.eventually { try $0.clientHungUp(hold) })
+        #expect(try await bed.server.eventually { try $0.clientHungUp(hold) })
         #expect(await !cache.contains(url))
-        #expect(try await server.eventually { _ in directory.contents().isEmpty })
-        try server.release(hold)
+        #expect(try await bed.server.eventually { _ in bed.directory.contents().isEmpty })
+        try bed.server.release(hold)
     }
 
     @Test func aCallerLeavingKeepsTheTransferForTheOthers() async throws {
         let cache = try makeCache()
-        let hold = "cache-share-\(tag)"
-        let url = server.url("/hold/100000/1000/\(hold)")
+        let hold = "cache-share-\(bed.tag)"
+        let url = bed.server.url("/hold/100000/1000/\(hold)")
         let midBody = TestGate()
         let leaving = Task {
             try await cache.file(for: url) { progress in
@@ -236,11 +229,11 @@ import Testing
         while await cache.waiterCount(for: url) < 2 { try await Task.sleep(for: .milliseconds(10)) }
         leaving.cancel()
         await #expect(throws: StorageError.cancelled(url: url)) { _ = try await leaving.value }
-        #expect(try !server.clientHungUp(hold))
-        try server.release(hold)
+        #expect(try !bed.server.clientHungUp(hold))
+        try bed.server.release(hold)
         let file = try await staying.value
         #expect(try Data(contentsOf: file.fileURL) == TestHTTPServer.body(100_000))
-        #expect(try server.requestCount("/hold/100000/1000/\(hold)") == 1)
+        #expect(try bed.server.requestCount("/hold/100000/1000/\(hold)") == 1)
         #expect(await cache.contains(url))
     }
 }

@@ -7,14 +7,9 @@ import Testing
 /// longer than declared, in exactly the declared bytes), and no file is left behind on failure.
 /// The stall, the redirect loop and the truncated body are in ``DownloaderTests``.
 @Suite struct HostileServerTests {
-    let server: TestHTTPServer
-    let directory: TemporaryDirectory
-    let tag = String(UUID().uuidString.prefix(8))
+    let bed: DownloadTestBed
 
-    init() async throws {
-        server = try await TestHTTPServer.shared()
-        directory = try TemporaryDirectory()
-    }
+    init() async throws { bed = try await DownloadTestBed() }
 
     @Test func bodyLongerThanItsContentLengthIsCutAtTheDeclaredLength() async throws {
         // HTTP frames the body by Content-Length: bytes after it are not the body (libcurl drops
@@ -22,9 +17,9 @@ import Testing
         var options = testDownloadOptions()
         options.maxBytes = 1500
         let result = try await Downloader(options: options)
-            .download(server.url("/excess/1000/100000"), to: directory.file("out"))
+            .download(bed.server.url("/excess/1000/100000"), to: bed.directory.file("out"))
         #expect(result.byteCount == 1000)
-        #expect(try Data(contentsOf: directory.file("out")) == TestHTTPServer.body(1000))
+        #expect(try Data(contentsOf: bed.directory.file("out")) == TestHTTPServer.body(1000))
         #expect(result.sha256 == SHA256Hex.of(TestHTTPServer.body(1000)))
     }
 
@@ -43,9 +38,9 @@ import Testing
         var downloader = Downloader(options: options)
         downloader.exemptAddresses = ["127.0.0.1"]
         let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? target
-        let url = server.url("/redirect-to/\(tag)?to=\(encoded)")
+        let url = bed.server.url("/redirect-to/\(bed.tag)?to=\(encoded)")
         await #expect {
-            _ = try await downloader.download(url, to: directory.file("out"))
+            _ = try await downloader.download(url, to: bed.directory.file("out"))
         } throws: { error in
             guard case StorageError.redirectedToPrivateAddress(_, let shownTarget, let refused, let shownRange) = error else {
                 return false
@@ -54,32 +49,32 @@ import Testing
             return shownTarget == target && refused == address && shownRange.contains(range)
                 && text.contains("redirects to '\(target)'") && text.contains("RVC_ALLOW_PRIVATE_URLS")
         }
-        #expect(try server.requestCount("/redirect-to/\(tag)") == 1)
-        #expect(directory.contents().isEmpty)
+        #expect(try bed.server.requestCount("/redirect-to/\(bed.tag)") == 1)
+        #expect(bed.directory.contents().isEmpty)
     }
 
     @Test func twoGigabytesWithoutALengthStopAtTheLimit() async throws {
         var options = testDownloadOptions()
         options.maxBytes = 8 << 20
-        let path = "/endless/\(tag)"
-        await #expect(throws: StorageError.tooLarge(url: server.url(path), limit: 8 << 20)) {
-            _ = try await Downloader(options: options).download(server.url(path), to: directory.file("out"))
+        let path = "/endless/\(bed.tag)"
+        await #expect(throws: StorageError.tooLarge(url: bed.server.url(path), limit: 8 << 20)) {
+            _ = try await Downloader(options: options).download(bed.server.url(path), to: bed.directory.file("out"))
         }
-        #expect(directory.contents().isEmpty)
+        #expect(bed.directory.contents().isEmpty)
         // The client hung up near the limit: the server got nowhere near 2 GB out.
-        #expect(try await server.eventually { try $0.clientHungUp(tag) })
-        #expect(try server.bytesSent(tag) < 64 << 20)
+        #expect(try await bed.server.eventually { try $0.clientHungUp(bed.tag) })
+        #expect(try bed.server.bytesSent(bed.tag) < 64 << 20)
     }
 
     @Test func twoGigabytesDeclaredAreRefusedBeforeTheBody() async throws {
         var options = testDownloadOptions()
         options.maxBytes = 8 << 20
-        let path = "/endless-declared/\(tag)"
-        await #expect(throws: StorageError.tooLarge(url: server.url(path), limit: 8 << 20)) {
-            _ = try await Downloader(options: options).download(server.url(path), to: directory.file("out"))
+        let path = "/endless-declared/\(bed.tag)"
+        await #expect(throws: StorageError.tooLarge(url: bed.server.url(path), limit: 8 << 20)) {
+            _ = try await Downloader(options: options).download(bed.server.url(path), to: bed.directory.file("out"))
         }
-        #expect(directory.contents().isEmpty)
-        #expect(try await server.eventually { try $0.clientHungUp(tag) })
-        #expect(try server.bytesSent(tag) < 64 << 20)
+        #expect(bed.directory.contents().isEmpty)
+        #expect(try await bed.server.eventually { try $0.clientHungUp(bed.tag) })
+        #expect(try bed.server.bytesSent(bed.tag) < 64 << 20)
     }
 }
