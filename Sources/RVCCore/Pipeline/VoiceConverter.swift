@@ -200,7 +200,7 @@ public final class VoiceConverter: Sendable {
             }
         }
 
-        try RMSEnvelopeMixer.mix(
+        RMSEnvelopeMixer.mix(
             input: prepared.filtered, output: &output, outputRate: voice.sampleRate, rate: options.rmsMixRate)
         let result = Int16Converter.convert(output)
         lap(\.other)

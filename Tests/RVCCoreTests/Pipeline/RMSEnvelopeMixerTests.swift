@@ -15,7 +15,7 @@ struct RMSEnvelopeMixerTests {
         let expected = try parity.array("output").doubles()
         let trim = c.tPadTarget(sampleRate: parity.sampleRate)
         var output = Array(segment[trim..<(segment.count - trim)])
-        try RMSEnvelopeMixer.mix(input: highpassed, output: &output, outputRate: parity.sampleRate, rate: parity.rmsMixRate)
+        RMSEnvelopeMixer.mix(input: highpassed, output: &output, outputRate: parity.sampleRate, rate: parity.rmsMixRate)
         let samples = Int16Converter.convert(output)
         #expect(samples.count == expected.count)
         let actual = samples.map(Double.init)
@@ -56,9 +56,9 @@ struct RMSEnvelopeMixerTests {
     func edgeRates() throws {
         var output: [Float] = (0..<96000).map { Float($0 % 100) / 100 - 0.5 }
         let original = output
-        try RMSEnvelopeMixer.mix(input: [Double](repeating: 0.1, count: 32000), output: &output, outputRate: 48000, rate: 1)
+        RMSEnvelopeMixer.mix(input: [Double](repeating: 0.1, count: 32000), output: &output, outputRate: 48000, rate: 1)
         #expect(output == original)
-        try RMSEnvelopeMixer.mix(input: [Double](repeating: 0, count: 32000), output: &output, outputRate: 48000, rate: 0.25)
+        RMSEnvelopeMixer.mix(input: [Double](repeating: 0, count: 32000), output: &output, outputRate: 48000, rate: 0.25)
         #expect(output.allSatisfy { $0 == 0 })
     }
 
