@@ -110,15 +110,15 @@ struct ConvertCommand: ParsableCommand {
                 let decoded = try AudioDecoder().decode(contentsOf: inputURL, mono: true)
                 let audio = decoded.sampleRate == PipelineConstants.analysisSampleRate
                     ? decoded : try decoded.resampled(to: PipelineConstants.analysisSampleRate)
-                return ((duration: decoded.duration, sampleRate: decoded.sampleRate), audio, (clock.now - started).inSeconds)
+                return ((duration: decoded.duration, sampleRate: decoded.sampleRate), audio, Self.seconds(since: started, clock))
             },
             {
                 let loadStart = clock.now
                 let converter = try VoiceConverter.load(hubert: hubertURL, rmvpe: rmvpeURL, device: device, precision: precision)
                 let voice = try VoiceModel.load(model: modelURL, index: indexURL, device: device, precision: precision)
-                return (converter, voice, (clock.now - loadStart).inSeconds)
+                return (converter, voice, Self.seconds(since: loadStart, clock))
             })
-        let readySeconds = ProcessMetrics.secondsSinceProcessStart() ?? seconds(since: started, clock)
+        let readySeconds = ProcessMetrics.secondsSinceProcessStart() ?? Self.seconds(since: started, clock)
 
         let options = ConversionOptions(
             pitchShift: pitch, indexRate: indexRate, protect: protect, rmsMixRate: rmsMixRate,
@@ -140,7 +140,7 @@ struct ConvertCommand: ParsableCommand {
         let encoder = AudioEncoder(
             format: format, sampleRate: rate, opus: OpusEncoderSettings(bitrate: bits), mp3Bitrate: bits)
         try encoder.encode(int16: result.samples, sampleRate: result.sampleRate, to: outputURL)
-        let encodeSeconds = seconds(since: encodeStart, clock)
+        let encodeSeconds = Self.seconds(since: encodeStart, clock)
 
         let summary = ConvertSummary(
             input: inputURL.path, output: outputURL.path, format: format.rawValue,
@@ -151,7 +151,7 @@ struct ConvertCommand: ParsableCommand {
                 decode: decodeSeconds, load: loadSeconds, ready: readySeconds, pitch: result.timings.pitch,
                 features: result.timings.features, index: result.timings.index,
                 synthesis: result.timings.synthesis, postprocess: result.timings.other,
-                encode: encodeSeconds, total: seconds(since: started, clock)),
+                encode: encodeSeconds, total: Self.seconds(since: started, clock)),
             peakResidentBytes: ProcessMetrics.peakResidentBytes())
         if json {
             print(try summary.jsonLine())
@@ -203,7 +203,7 @@ struct ConvertCommand: ParsableCommand {
         }
     }
 
-    private func seconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
+    private static func seconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
         (clock.now - start).inSeconds
     }
 }
