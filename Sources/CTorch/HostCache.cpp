@@ -10,6 +10,11 @@
 // raises its mmap threshold after each large free (up to 32 MiB), after which blocks of a few MiB
 // come from its arenas, and freeing them there returns nothing to the system. A 180 s conversion
 // grew by 1.2 GB that way over five segments; with private mappings a trimmed block is gone.
+//
+// A request that no cached block fits unmaps cached blocks, those freed longest ago first, worth
+// its own size before mapping: without that, blocks of an earlier stage's sizes (HuBERT's,
+// RMVPE's, the index search's) sat in the cache beside the decoder's new ones, 0.4–0.5 GB of a
+// 180 s conversion's 2.7 GB peak.
 #include "Internal.hpp"
 
 #include <c10/core/Allocator.h>
@@ -24,6 +29,12 @@
 #include <unordered_map>
 
 namespace {
+
+// A free block in the cache, and when it was freed (a counter).
+struct Cached {
+    void *block;
+    uint64_t stamp;
+};
 
 class HostCache final : public c10::Allocator {
   public:
@@ -47,13 +58,18 @@ class HostCache final : public c10::Allocator {
             std::lock_guard<std::mutex> lock(mutex_);
             // The smallest cached block that fits, if it is at most a quarter larger: the decoder's
             // pieces differ in length by their context frames (first and last piece), and a block
-            // of the neighbouring size serves as well as an exact one, where a miss would map a new
-            // block while the old ones sit in the cache, adding their size to the peak.
+            // of the neighbouring size serves as well as an exact one.
             auto it = free_.lower_bound(size);
             if (it != free_.end() && it->first - size <= size / 4) {
-                block = it->second;
-                cached_ -= it->first;
-                free_.erase(it);
+                block = it->second.block;
+                forget_locked(it);
+            } else {
+                // A miss: the cached blocks are of other sizes (an earlier stage's, another
+                // network's). Unmap at least as many bytes of them, those freed longest ago first,
+                // before mapping the new block, so that a miss never adds to what is mapped while
+                // unusable blocks sit in the cache: the peak is then what is in use at once, not
+                // that plus the cache.
+                evict_locked(size);
             }
         }
         if (!block) {
@@ -99,6 +115,11 @@ class HostCache final : public c10::Allocator {
         return cached_;
     }
 
+    size_t cached_blocks(size_t nbytes) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return free_.count((nbytes + kGranule - 1) / kGranule * kGranule);
+    }
+
     static HostCache *instance;
 
   private:
@@ -124,24 +145,51 @@ class HostCache final : public c10::Allocator {
             return;
         }
         trim_locked(limit_ - size);
-        free_.emplace(size, block);
+        const uint64_t stamp = ++clock_;
+        order_.emplace(stamp, free_.emplace(size, Cached{block, stamp}));
         cached_ += size;
     }
 
-    // Frees cached blocks, largest first, until at most `target` bytes stay cached.
-    void trim_locked(size_t target) {
-        while (cached_ > target && !free_.empty()) {
-            auto last = std::prev(free_.end());
-            cached_ -= last->first;
-            sizes_.erase(last->second);
-            munmap(last->second, last->first);
-            free_.erase(last);
+    using FreeList = std::multimap<size_t, struct Cached>;
+
+    // Takes a cached block out of the cache (to hand it out or to unmap it).
+    void forget_locked(FreeList::iterator it) {
+        cached_ -= it->first;
+        order_.erase(it->second.stamp);
+        free_.erase(it);
+    }
+
+    // Unmaps a cached block for good.
+    void unmap_locked(FreeList::iterator it) {
+        void *block = it->second.block;
+        const size_t size = it->first;
+        forget_locked(it);
+        sizes_.erase(block);
+        munmap(block, size);
+    }
+
+    // Unmaps cached blocks, those freed longest ago first, until `bytes` are gone or none is left.
+    void evict_locked(size_t bytes) {
+        size_t evicted = 0;
+        while (evicted < bytes && !order_.empty()) {
+            auto oldest = order_.begin()->second;
+            evicted += oldest->first;
+            unmap_locked(oldest);
         }
+    }
+
+    // Unmaps cached blocks, largest first, until at most `target` bytes stay cached.
+    void trim_locked(size_t target) {
+        while (cached_ > target && !free_.empty()) unmap_locked(std::prev(free_.end()));
     }
 
     c10::Allocator *fallback_;
     std::mutex mutex_;
-    std::multimap<size_t, void *> free_;
+    // Free blocks by size (for the best fit), and the same blocks by when they were freed (for
+    // eviction). Multimap iterators stay valid while other entries come and go.
+    FreeList free_;
+    std::map<uint64_t, FreeList::iterator> order_;
+    uint64_t clock_ = 0;
     std::unordered_map<void *, size_t> sizes_;
     size_t cached_ = 0;
     size_t limit_ = 0;
@@ -173,4 +221,9 @@ extern "C" CTStatus ct_trim_host_cache(void) {
 
 extern "C" int64_t ct_host_cache_bytes(void) {
     return HostCache::instance != nullptr ? static_cast<int64_t>(HostCache::instance->cached_bytes()) : 0;
+}
+
+extern "C" int64_t ct_host_cache_blocks(int64_t bytes) {
+    if (HostCache::instance == nullptr || bytes <= 0) return 0;
+    return static_cast<int64_t>(HostCache::instance->cached_blocks(static_cast<size_t>(bytes)));
 }

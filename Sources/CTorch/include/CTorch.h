@@ -103,13 +103,17 @@ void ct_guard_free(CTGuardRef guard);
 // MARK: - Host memory cache (HostCache.cpp)
 
 /// Makes LibTorch keep freed CPU blocks of 1 MiB and more (up to `limit_bytes` in all) for reuse
-/// instead of returning them to the system (repeated page faults on every large activation).
+/// instead of returning them to the system (repeated page faults on every large activation). A
+/// request no cached block serves first unmaps cached blocks (freed longest ago first) worth its
+/// size, so what is mapped never exceeds the most ever in use at once.
 /// Installs the caching allocator on first call; later calls change the limit (0 frees the cache).
 CTStatus ct_enable_host_cache(int64_t limit_bytes);
 /// Frees every block the host cache holds (no-op when it is not installed); the limit stays.
 CTStatus ct_trim_host_cache(void);
 /// Bytes of freed blocks the host cache holds now (0 when it is not installed).
 int64_t ct_host_cache_bytes(void);
+/// Cached blocks of exactly `bytes` (a request's size rounded up to 64 KiB), for tests.
+int64_t ct_host_cache_blocks(int64_t bytes);
 
 // MARK: - Random generators and sampling (Random.cpp)
 

@@ -39,6 +39,7 @@ public final class VoiceConverter: Sendable {
     /// input, one thread: the synthesizer took 24 % less time when freed blocks were reused
     /// instead of unmapped. 128 MiB took 0.37 GB off the peak of a 180 s input but made the 20 s
     /// synthesizer 13 % slower, and 256 MiB made a 20 s job through `rvc serve` 10 % slower.
+    /// Since a miss gives back blocks of other sizes first, the limit no longer adds to the peak.
     public static let hostCacheLimit = 512 << 20
 
     /// oneDNN primitives kept (``Torch/boundPrimitiveCache(capacity:)``): the convolutions of a

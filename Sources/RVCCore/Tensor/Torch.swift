@@ -24,8 +24,11 @@ public enum Torch {
 
     /// Keeps freed CPU tensor blocks of 1 MiB and more, up to `limitBytes` in all, for reuse by
     /// later tensors of the same size, instead of unmapping them and paying the page faults again
-    /// (inference allocates the same large activations segment after segment). Applies to CPU
-    /// tensors created afterwards; calling again changes the limit, 0 frees the cache.
+    /// (inference allocates the same large activations segment after segment). A request that no
+    /// cached block serves gives back cached blocks of other sizes, freed longest ago first, worth
+    /// its own size before mapping a new one, so the cache never adds to the peak of what is in
+    /// use. Applies to CPU tensors created afterwards; calling again changes the limit, 0 frees
+    /// the cache.
     /// - Throws: ``TorchError`` if the allocator cannot be installed.
     public static func enableHostAllocationCache(limitBytes: Int) throws {
         try check("enable_host_cache", ct_enable_host_cache(Int64(max(0, limitBytes))))
@@ -49,6 +52,10 @@ public enum Torch {
 
     /// Bytes of freed CPU blocks the host allocation cache holds for reuse now (0 when disabled).
     public static var hostAllocationCacheBytes: Int { Int(ct_host_cache_bytes()) }
+
+    /// How many freed blocks of a request of `bytes` the host allocation cache holds (for tests:
+    /// a size no other code asks for identifies one block).
+    static func hostAllocationCacheBlocks(ofSize bytes: Int) -> Int { Int(ct_host_cache_blocks(Int64(bytes))) }
 
     /// True when a CUDA device can be used.
     public static var isCUDAAvailable: Bool { ct_cuda_is_available() }

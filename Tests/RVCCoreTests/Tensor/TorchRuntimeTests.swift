@@ -37,12 +37,36 @@ import Testing
             #expect(try big.sum().item() == Double(2 * count))
         }
         #expect(Torch.hostAllocationCacheBytes >= count * 4)
+        #expect(Torch.hostAllocationCacheBlocks(ofSize: count * 4) == 1)
         let reused = try Tensor.zeros([count])   // takes the cached block
         #expect(try reused.sum().item() == 0)
         try Torch.trimHostAllocationCache()
         #expect(Torch.hostAllocationCacheBytes < count * 4)
         #expect(try live.sum().item() == 1.5 * Double(1 << 20 / 4 * 3))
         #expect(try (reused + 1).sum().item() == Double(count))
+    }
+
+    /// A request that no cached block serves unmaps cached blocks of other sizes (at least its
+    /// own size's worth) before mapping a new one, so the cache never adds to what is in use at
+    /// the peak. The new block is larger than the cache's limit, so every block cached before it
+    /// has to go, whatever other suites left there (they may cache new ones meanwhile, so the test
+    /// follows its own block by its size).
+    @Test func hostCacheMissGivesBackBlocksOfOtherSizes() throws {
+        try Torch.enableHostAllocationCache(limitBytes: VoiceConverter.hostCacheLimit)
+        let small = (89 << 20 + 320 << 10) / 4
+        do {
+            let block = try Tensor.full([small], value: 3)
+            #expect(try block.sum().item() == Double(3 * small))
+        }
+        #expect(Torch.hostAllocationCacheBlocks(ofSize: small * 4) == 1)
+        let largeSize = VoiceConverter.hostCacheLimit + 11 << 20
+        do {
+            let large = try Tensor.zeros([largeSize], dtype: .uint8)
+            #expect(Torch.hostAllocationCacheBlocks(ofSize: small * 4) == 0)
+            #expect(try large.sum().item() == 0)
+        }
+        // Blocks above the limit are unmapped when freed, never cached.
+        #expect(Torch.hostAllocationCacheBlocks(ofSize: largeSize) == 0)
     }
 
     @Test func cuDNNBenchmarkSwitchIsReadBack() {
