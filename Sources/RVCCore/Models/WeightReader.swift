@@ -28,6 +28,18 @@ struct WeightReader {
         try weights.require(prefix + key, shape: shape).to(dtype: dtype, device: device)
     }
 
+    /// The weight `key` for ``StoredWeight``: a half-precision weight that a float32 network uses
+    /// on the CPU stays in half precision (in memory of its own, so the checkpoint's mapping can
+    /// go); anything else is converted once, here, as ``tensor(_:shape:)`` does.
+    func stored(_ key: String, shape: [Int]) throws -> StoredWeight {
+        let raw = try weights.require(prefix + key, shape: shape)
+        let half = raw.dtype == .float16 || raw.dtype == .bfloat16
+        if half, dtype == .float32, device == .cpu, raw.device == .cpu {
+            return StoredWeight(stored: try raw.clone(), dtype: dtype)
+        }
+        return StoredWeight(stored: try raw.to(dtype: dtype, device: device), dtype: dtype)
+    }
+
     /// The weight `key` in float32 on the device, for the few parameters the reference always
     /// applies in float32 (group/layer norms of the HuBERT conv extractor).
     func float32(_ key: String, shape: [Int]) throws -> Tensor {
