@@ -79,17 +79,21 @@ struct HuBERTFeatureExtractor: Sendable {
         blocks.reversed().reduce(1) { length, block in (length - 1) * block.stride + block.kernel }
     }
 
-    /// Output frames per convolution call in the blocks with more than one input channel. LibTorch
-    /// computes those strided convolutions through an im2col scratch of C·k values per output
-    /// frame: a 60 s segment's second block took 0.6 GB at once, the peak of a whole conversion.
-    /// Pieces of 8192 frames bound it to 50 MB; each output frame is computed exactly as before.
+    /// Output frames per convolution call. LibTorch computes the strided convolutions of the blocks
+    /// with more than one input channel through an im2col scratch of C·k values per output frame:
+    /// a 60 s segment's second block took 0.6 GB at once, the peak of a whole conversion. The
+    /// first block (one input channel) goes through oneDNN, which writes its output in its own
+    /// blocked layout and then copies it to a plain one: two copies of 512 × L/5 values, 575 MB for
+    /// a 44 s segment, the peak of a 180 s conversion once HuBERT's weights stayed in float16.
+    /// Pieces of 8192 frames bound either to 35–50 MB beside the output; each output frame is
+    /// computed exactly as before.
     static let defaultPieceFrames = 8192
 
-    /// One block's convolution, in pieces of `pieceFrames` output frames when its input is wide.
+    /// One block's convolution, in pieces of `pieceFrames` output frames when the output is long.
     private func convolve(_ x: Tensor, _ block: Block) throws -> Tensor {
         let length = x.size(2)
         let frames = length >= block.kernel ? (length - block.kernel) / block.stride + 1 : 0
-        guard x.size(1) > 1, frames > pieceFrames else {
+        guard frames > pieceFrames else {
             return try x.conv1d(weight: block.weight, bias: block.bias, stride: block.stride)
         }
         let y = try Tensor.zeros([x.size(0), block.channels, frames], dtype: x.dtype, device: x.device)
