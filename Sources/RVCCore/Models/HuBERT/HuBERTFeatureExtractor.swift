@@ -84,9 +84,8 @@ struct HuBERTFeatureExtractor: Sendable {
     /// a 60 s segment's second block took 0.6 GB at once, the peak of a whole conversion. The
     /// first block (one input channel) goes through oneDNN, which writes its output in its own
     /// blocked layout and then copies it to a plain one: two copies of 512 × L/5 values, 575 MB for
-    /// a 44 s segment, the peak of a 180 s conversion once HuBERT's weights stayed in float16.
-    /// Pieces of 8192 frames bound either to 35–50 MB beside the output; each output frame is
-    /// computed exactly as before.
+    /// a 44 s segment, HuBERT's largest moment. Pieces of 8192 frames bound either to 35–50 MB
+    /// beside the output; each output frame is computed exactly as before.
     static let defaultPieceFrames = 8192
 
     /// One block's convolution, in pieces of `pieceFrames` output frames when the output is long.
