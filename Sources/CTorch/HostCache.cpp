@@ -120,6 +120,29 @@ class HostCache final : public c10::Allocator {
         return free_.count((nbytes + kGranule - 1) / kGranule * kGranule);
     }
 
+    // The eviction order, checked on this cache's own lists under its lock so that no other
+    // thread's allocation can interleave: two fresh blocks freed one after the other, a miss of
+    // the first one's size unmaps the first (freed longer ago) and keeps the second; a miss larger
+    // than both unmaps the second. Returns an empty string, or what went wrong.
+    std::string check_eviction(size_t first, size_t second) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        evict_locked(cached_);  // blocks freed before the check are older than both
+        void *a = map(first), *b = map(second);
+        if (!a || !b) return "mapping the test blocks failed";
+        for (auto [block, size] : {std::pair{a, first}, std::pair{b, second}}) {
+            sizes_[block] = size;
+            const uint64_t stamp = ++clock_;
+            order_.emplace(stamp, free_.emplace(size, Cached{block, stamp}));
+            cached_ += size;
+        }
+        evict_locked(first);
+        if (sizes_.count(a) || free_.count(first)) return "the block freed first was not evicted first";
+        if (!sizes_.count(b) || free_.count(second) != 1) return "a block freed later was evicted too";
+        evict_locked(first + second);
+        if (sizes_.count(b) || cached_ != 0) return "a miss larger than the cache left blocks cached";
+        return "";
+    }
+
     static HostCache *instance;
 
   private:
@@ -226,4 +249,15 @@ extern "C" int64_t ct_host_cache_bytes(void) {
 extern "C" int64_t ct_host_cache_blocks(int64_t bytes) {
     if (HostCache::instance == nullptr || bytes <= 0) return 0;
     return static_cast<int64_t>(HostCache::instance->cached_blocks(static_cast<size_t>(bytes)));
+}
+
+extern "C" CTStatus ct_host_cache_check_eviction(int64_t first, int64_t second) {
+    CT_GUARD({
+        if (HostCache::instance == nullptr) throw std::logic_error("the host cache is not enabled");
+        if (first <= 0 || second <= 0) throw std::invalid_argument("block sizes must be positive");
+        const std::string failure = HostCache::instance->check_eviction(
+            static_cast<size_t>(first), static_cast<size_t>(second));
+        if (!failure.empty()) throw std::logic_error(failure);
+        return CT_OK;
+    })
 }

@@ -114,6 +114,10 @@ CTStatus ct_trim_host_cache(void);
 int64_t ct_host_cache_bytes(void);
 /// Cached blocks of exactly `bytes` (a request's size rounded up to 64 KiB), for tests.
 int64_t ct_host_cache_blocks(int64_t bytes);
+/// Checks the eviction order on the installed cache under its lock (for tests): blocks of `first`
+/// then `second` bytes (multiples of 64 KiB, first ≤ second) are cached, a miss of `first` bytes
+/// must unmap only the first, a larger one the second. Fails with what went wrong.
+CTStatus ct_host_cache_check_eviction(int64_t first, int64_t second);
 
 // MARK: - Random generators and sampling (Random.cpp)
 

@@ -57,6 +57,11 @@ public enum Torch {
     /// a size no other code asks for identifies one block).
     static func hostAllocationCacheBlocks(ofSize bytes: Int) -> Int { Int(ct_host_cache_blocks(Int64(bytes))) }
 
+    /// Runs the host cache's eviction-order check under its lock (for tests; see `CTorch.h`).
+    static func checkHostAllocationCacheEviction(first: Int, second: Int) throws {
+        try check("host_cache_check_eviction", ct_host_cache_check_eviction(Int64(first), Int64(second)))
+    }
+
     /// True when a CUDA device can be used.
     public static var isCUDAAvailable: Bool { ct_cuda_is_available() }
 
