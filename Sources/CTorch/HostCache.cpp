@@ -42,6 +42,9 @@ class HostCache final : public c10::Allocator {
     static constexpr size_t kMinimum = size_t(1) << 20;
     static constexpr size_t kGranule = size_t(64) << 10;
 
+    // A request's size as cached: rounded up to the granule.
+    static size_t rounded(size_t nbytes) { return (nbytes + kGranule - 1) / kGranule * kGranule; }
+
     explicit HostCache(c10::Allocator *fallback) : fallback_(fallback) {}
 
     void set_limit(size_t bytes) {
@@ -52,7 +55,7 @@ class HostCache final : public c10::Allocator {
 
     c10::DataPtr allocate(size_t nbytes) override {
         if (nbytes < kMinimum) return fallback_->allocate(nbytes);
-        const size_t size = (nbytes + kGranule - 1) / kGranule * kGranule;
+        const size_t size = rounded(nbytes);
         void *block = nullptr;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -117,7 +120,7 @@ class HostCache final : public c10::Allocator {
 
     size_t cached_blocks(size_t nbytes) {
         std::lock_guard<std::mutex> lock(mutex_);
-        return free_.count((nbytes + kGranule - 1) / kGranule * kGranule);
+        return free_.count(rounded(nbytes));
     }
 
     // The eviction order, checked on this cache's own lists under its lock so that no other
@@ -131,9 +134,7 @@ class HostCache final : public c10::Allocator {
         if (!a || !b) return "mapping the test blocks failed";
         for (auto [block, size] : {std::pair{a, first}, std::pair{b, second}}) {
             sizes_[block] = size;
-            const uint64_t stamp = ++clock_;
-            order_.emplace(stamp, free_.emplace(size, Cached{block, stamp}));
-            cached_ += size;
+            cache_locked(block, size);
         }
         evict_locked(first);
         if (sizes_.count(a) || free_.count(first)) return "the block freed first was not evicted first";
@@ -168,6 +169,11 @@ class HostCache final : public c10::Allocator {
             return;
         }
         trim_locked(limit_ - size);
+        cache_locked(block, size);
+    }
+
+    // Puts a freed block into the cache, newest of all.
+    void cache_locked(void *block, size_t size) {
         const uint64_t stamp = ++clock_;
         order_.emplace(stamp, free_.emplace(size, Cached{block, stamp}));
         cached_ += size;
