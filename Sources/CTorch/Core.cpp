@@ -10,7 +10,9 @@
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/CachingDeviceAllocator.h>
 #include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
+#include <malloc.h>
 #include <mutex>
 #include <stdexcept>
 
@@ -149,6 +151,20 @@ CTStatus ct_bound_primitive_cache(int32_t capacity) {
     CT_GUARD({
         if (capacity < 1) throw std::invalid_argument("primitive cache capacity must be at least 1");
         setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", std::to_string(capacity).c_str(), /*overwrite=*/0);
+        return CT_OK;
+    })
+}
+
+CTStatus ct_fix_malloc_mmap_threshold(int64_t bytes) {
+    CT_GUARD({
+        if (bytes < 4096 || bytes > (int64_t(1) << 30)) throw std::invalid_argument("mmap threshold must be 4 KiB to 1 GiB");
+        // The user's own setting (MALLOC_MMAP_THRESHOLD_ or a glibc.malloc.mmap_threshold tunable) wins.
+        const char *tunables = getenv("GLIBC_TUNABLES");
+        if (getenv("MALLOC_MMAP_THRESHOLD_") != nullptr ||
+            (tunables != nullptr && strstr(tunables, "glibc.malloc.mmap_threshold") != nullptr)) {
+            return CT_OK;
+        }
+        if (mallopt(M_MMAP_THRESHOLD, static_cast<int>(bytes)) != 1) throw std::runtime_error("mallopt(M_MMAP_THRESHOLD) failed");
         return CT_OK;
     })
 }

@@ -50,6 +50,18 @@ public enum Torch {
         try check("bound_primitive_cache", ct_bound_primitive_cache(Int32(clamping: capacity)))
     }
 
+    /// Fixes glibc's mmap threshold at `bytes`: malloc requests of that size and more are mapped
+    /// on their own and unmapped when freed. The requests the host allocation cache leaves to
+    /// malloc (below 1 MiB, and oneDNN's, MKL's and Swift's own buffers) otherwise follow glibc's
+    /// sliding threshold, which rises after each large free (up to 32 MiB); from then on
+    /// multi-MiB buffers come from its heaps and leave holes there that it keeps. A threshold set
+    /// in the environment (`MALLOC_MMAP_THRESHOLD_`, or `glibc.malloc.mmap_threshold` in
+    /// `GLIBC_TUNABLES`) wins.
+    /// - Throws: ``TorchError`` when `bytes` is outside 4 KiB to 1 GiB.
+    public static func fixMallocMapThreshold(bytes: Int) throws {
+        try check("fix_malloc_mmap_threshold", ct_fix_malloc_mmap_threshold(Int64(bytes)))
+    }
+
     /// Bytes of freed CPU blocks the host allocation cache holds for reuse now (0 when disabled).
     public static var hostAllocationCacheBytes: Int { Int(ct_host_cache_bytes()) }
 

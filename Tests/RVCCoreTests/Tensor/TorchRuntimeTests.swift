@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RVCCore
 
@@ -65,6 +66,26 @@ import Testing
         }
         // Blocks above the limit are unmapped when freed, never cached.
         #expect(Torch.hostAllocationCacheBlocks(ofSize: largeSize) == 0)
+    }
+
+    /// With the threshold fixed, a freed 16 MiB block no longer raises it: a 4 MiB request after
+    /// it is still mapped on its own (under glibc's sliding default it would come from a heap,
+    /// where its hole outlives it), and a 64 KiB one still comes from a heap. Whether glibc mapped
+    /// a block is read from its chunk header, whose IS_MMAPPED bit (2) sits in the size word just
+    /// before the block: per block, so other suites' allocations cannot disturb it.
+    @Test func fixedMallocMapThresholdStaysPutAfterLargeFrees() throws {
+        try Torch.fixMallocMapThreshold(bytes: VoiceConverter.mallocMapThreshold)
+        func isMapped(_ bytes: Int) throws -> Bool {
+            let block = try #require(malloc(bytes))
+            defer { free(block) }
+            memset(block, 1, bytes)
+            return (block - MemoryLayout<Int>.size).load(as: UInt.self) & 2 != 0
+        }
+        #expect(try isMapped(16 << 20))
+        #expect(try isMapped(4 << 20))
+        #expect(try isMapped(VoiceConverter.mallocMapThreshold))
+        #expect(try !isMapped(64 << 10))
+        #expect(throws: TorchError.self) { try Torch.fixMallocMapThreshold(bytes: 0) }
     }
 
     @Test func cuDNNBenchmarkSwitchIsReadBack() {
