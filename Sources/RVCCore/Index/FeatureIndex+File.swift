@@ -6,11 +6,8 @@ extension FeatureIndex {
         guard file.metric == .l2 else {
             throw FeatureIndexError.invalid("\(file.url.path) uses the \(file.metric) metric; RVC indexes use L2")
         }
-        let lists = (0..<file.nlist).map { l -> List in
-            let (ids, vectors) = file.list(l)
-            return List(ids: Array(ids), vectors: Array(vectors))
-        }
         try self.init(
-            dimension: file.dimension, centroids: file.centroids, lists: lists, probeCount: file.nprobe, device: device)
+            dimension: file.dimension, centroids: file.centroids, vectors: file.vectors, ids: file.ids,
+            listSizes: file.listSizes, probeCount: file.nprobe, device: device)
     }
 }

@@ -69,32 +69,52 @@ public final class FeatureIndex: Sendable {
     ///   - probeCount: faiss `nprobe` (≥ 1; clamped to the list count as faiss does).
     ///   - device: where to keep the tensors.
     /// - Throws: ``FeatureIndexError/invalid(_:)`` when the parts do not fit together.
-    public init(dimension: Int, centroids: [Float], lists: [List], probeCount: Int, device: Device = .cpu) throws {
+    public convenience init(dimension: Int, centroids: [Float], lists: [List], probeCount: Int, device: Device = .cpu) throws {
         guard dimension > 0 else { throw FeatureIndexError.invalid("dimension \(dimension)") }
-        guard !lists.isEmpty else { throw FeatureIndexError.invalid("no inverted lists") }
-        guard centroids.count == lists.count * dimension else {
-            throw FeatureIndexError.invalid("\(centroids.count) centroid values for \(lists.count) lists of dimension \(dimension)")
-        }
-        guard probeCount >= 1 else { throw FeatureIndexError.invalid("nprobe \(probeCount)") }
         var flatVectors: [Float] = []
         var flatIds: [Int64] = []
-        var starts: [Int64] = []
-        var sizes: [Int64] = []
         for (l, list) in lists.enumerated() {
             guard list.vectors.count == list.ids.count * dimension else {
                 throw FeatureIndexError.invalid("list \(l) has \(list.ids.count) ids but \(list.vectors.count) values")
             }
-            starts.append(Int64(flatIds.count))
-            sizes.append(Int64(list.ids.count))
             flatIds += list.ids
             flatVectors += list.vectors
         }
+        try self.init(
+            dimension: dimension, centroids: centroids, vectors: flatVectors, ids: flatIds,
+            listSizes: lists.map(\.ids.count), probeCount: probeCount, device: device)
+    }
+
+    /// Builds the index from its parts laid out as a faiss file holds them: every list's vectors
+    /// (row-major) and ids one list after the other, and each list's size.
+    /// - Throws: ``FeatureIndexError/invalid(_:)`` when the parts do not fit together.
+    init(
+        dimension: Int, centroids: [Float], vectors flatVectors: [Float], ids flatIds: [Int64], listSizes sizes: [Int],
+        probeCount: Int, device: Device
+    ) throws {
+        guard dimension > 0 else { throw FeatureIndexError.invalid("dimension \(dimension)") }
+        guard !sizes.isEmpty else { throw FeatureIndexError.invalid("no inverted lists") }
+        guard centroids.count == sizes.count * dimension else {
+            throw FeatureIndexError.invalid("\(centroids.count) centroid values for \(sizes.count) lists of dimension \(dimension)")
+        }
+        guard probeCount >= 1 else { throw FeatureIndexError.invalid("nprobe \(probeCount)") }
+        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == flatIds.count, flatVectors.count == flatIds.count * dimension else {
+            throw FeatureIndexError.invalid(
+                "\(flatIds.count) ids and \(flatVectors.count) values for lists of \(sizes.reduce(0, +)) vectors of dimension \(dimension)")
+        }
+        var starts: [Int64] = []
+        starts.reserveCapacity(sizes.count)
+        var start: Int64 = 0
+        for size in sizes {
+            starts.append(start)
+            start += Int64(size)
+        }
         self.dimension = dimension
         count = flatIds.count
-        listCount = lists.count
-        self.probeCount = min(probeCount, lists.count)
+        listCount = sizes.count
+        self.probeCount = min(probeCount, sizes.count)
         self.device = device
-        let c = try Tensor(centroids, shape: [lists.count, dimension]).to(device: device)
+        let c = try Tensor(centroids, shape: [sizes.count, dimension]).to(device: device)
         self.centroids = c
         centroidNorms = try c.square().sum(dims: [1]).unsqueeze(0)
         // An index without vectors still searches (every neighbour missing): keep one zero row to gather from.
@@ -105,11 +125,11 @@ public final class FeatureIndex: Sendable {
         vectorNorms = try vectors.square().sum(dims: [1])
         var rowLists: [Int64] = []
         rowLists.reserveCapacity(max(flatIds.count, 1))
-        for (l, size) in sizes.enumerated() { rowLists += Array(repeating: Int64(l), count: Int(size)) }
+        for (l, size) in sizes.enumerated() { rowLists += Array(repeating: Int64(l), count: size) }
         if rowLists.isEmpty { rowLists = [-1] }
         vectorLists = try Tensor(rowLists).to(device: device)
         listStarts = try Tensor(starts).to(device: device)
-        listSizes = try Tensor(sizes).to(device: device)
+        listSizes = try Tensor(sizes.map(Int64.init)).to(device: device)
     }
 
     /// How the fine step is organised; both give the same neighbours.

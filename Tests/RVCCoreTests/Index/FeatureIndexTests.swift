@@ -168,5 +168,37 @@ struct FeatureIndexTests {
         #expect(throws: FeatureIndexError.self) {
             try FeatureIndex(dimension: 2, centroids: [0, 0], lists: [FeatureIndex.List(ids: [1], vectors: [1, 2, 3])], probeCount: 1)
         }
+        // The flat parts (as a faiss file holds them): list sizes that do not add up to the ids,
+        // a negative size, values that are not ids × dimension.
+        for (ids, values, sizes) in [([Int64(1)], [Float](repeating: 0, count: 2), [2]), ([1], [0, 0], [-1, 2]), ([1], [0, 0, 0], [1])] {
+            #expect(throws: FeatureIndexError.self) {
+                try FeatureIndex(
+                    dimension: 2, centroids: [Float](repeating: 0, count: 2 * sizes.count), vectors: values, ids: ids,
+                    listSizes: sizes, probeCount: 1, device: .cpu)
+            }
+        }
+    }
+
+    /// A file's index is built from its flat arrays without splitting them into lists; built
+    /// through ``FeatureIndex/List``s from the same file, every tensor is the same.
+    @Test("an index built from a file equals one built from the file's lists", arguments: ["v2_48k_f0", "v1_40k_f0"])
+    func fileAndListsAgree(name: String) throws {
+        let file = try FixtureModels.indexFile(name)
+        let fromFile = try FeatureIndex(file: file)
+        let lists = (0..<file.nlist).map { l in
+            let (ids, vectors) = file.list(l)
+            return FeatureIndex.List(ids: Array(ids), vectors: Array(vectors))
+        }
+        let fromLists = try FeatureIndex(dimension: file.dimension, centroids: file.centroids, lists: lists, probeCount: file.nprobe)
+        #expect(fromFile.count == file.ntotal && fromLists.count == file.ntotal)
+        #expect(fromFile.listCount == fromLists.listCount && fromFile.probeCount == fromLists.probeCount)
+        #expect(try fromFile.vectors.toArray(Float.self) == fromLists.vectors.toArray(Float.self))
+        #expect(try fromFile.vectors.toArray(Float.self) == file.vectors)
+        #expect(try fromFile.vectorNorms.toArray(Float.self) == fromLists.vectorNorms.toArray(Float.self))
+        for (a, b) in [(fromFile.ids, fromLists.ids), (fromFile.vectorLists, fromLists.vectorLists),
+                       (fromFile.listStarts, fromLists.listStarts), (fromFile.listSizes, fromLists.listSizes)] {
+            #expect(try a.toArray(Int64.self) == b.toArray(Int64.self))
+        }
+        #expect(try fromFile.listSizes.toArray(Int64.self) == file.listSizes.map(Int64.init))
     }
 }
