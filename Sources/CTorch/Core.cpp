@@ -157,7 +157,8 @@ CTStatus ct_bound_primitive_cache(int32_t capacity) {
 
 CTStatus ct_fix_malloc_mmap_threshold(int64_t bytes) {
     CT_GUARD({
-        if (bytes < 4096 || bytes > (int64_t(1) << 30)) throw std::invalid_argument("mmap threshold must be 4 KiB to 1 GiB");
+        // glibc refuses thresholds above HEAP_MAX_SIZE / 2 (32 MiB on 64-bit hosts).
+        if (bytes < 4096 || bytes > (int64_t(32) << 20)) throw std::invalid_argument("mmap threshold must be 4 KiB to 32 MiB");
         // The user's own setting (MALLOC_MMAP_THRESHOLD_ or a glibc.malloc.mmap_threshold tunable) wins.
         const char *tunables = getenv("GLIBC_TUNABLES");
         if (getenv("MALLOC_MMAP_THRESHOLD_") != nullptr ||

@@ -73,7 +73,7 @@ bool ct_set_thread_local_threads(int32_t n);
 /// oneDNN reads the setting once, at its first primitive, so call this before the first
 /// convolution; an `ONEDNN_PRIMITIVE_CACHE_CAPACITY` already in the environment wins.
 CTStatus ct_bound_primitive_cache(int32_t capacity);
-/// Fixes glibc's mmap threshold at `bytes` (4 KiB to 1 GiB): malloc requests from that size up
+/// Fixes glibc's mmap threshold at `bytes` (4 KiB to 32 MiB): malloc requests from that size up
 /// are mapped on their own and unmapped when freed. glibc's default threshold rises after each
 /// large free (up to 32 MiB), after which multi-MiB requests come from its heaps and leave holes
 /// there that it never returns. A threshold the user set (`MALLOC_MMAP_THRESHOLD_`, or

@@ -57,7 +57,7 @@ public enum Torch {
     /// multi-MiB buffers come from its heaps and leave holes there that it keeps. A threshold set
     /// in the environment (`MALLOC_MMAP_THRESHOLD_`, or `glibc.malloc.mmap_threshold` in
     /// `GLIBC_TUNABLES`) wins.
-    /// - Throws: ``TorchError`` when `bytes` is outside 4 KiB to 1 GiB.
+    /// - Throws: ``TorchError`` when `bytes` is outside 4 KiB to 32 MiB (glibc's largest threshold).
     public static func fixMallocMapThreshold(bytes: Int) throws {
         try check("fix_malloc_mmap_threshold", ct_fix_malloc_mmap_threshold(Int64(bytes)))
     }
