@@ -12,8 +12,9 @@
 //
 // A dilated kernel is the same undilated kernel applied to each of the `dilation` interleaved
 // phases of the sequence (positions p, p + d, p + 2d, ...), so dilation changes only how blocks
-// are gathered and outputs scattered. Work items are (tile of blocks, phase), phase innermost, so
-// the phases of one stretch of input are gathered while it is still in cache.
+// are gathered and outputs scattered. Each work item takes one stretch of blocks in every phase and
+// transforms them in the same products, so the stretch of input it reads (and of output it writes)
+// is read from memory once rather than once per phase.
 #include "Internal.hpp"
 
 #include <ATen/Parallel.h>
@@ -137,50 +138,56 @@ CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, CT
         at::Tensor y = fusion.output(input, o, outLength, "conv1d_dft");
         const bool accumulate = fusion.residual.has_value();
 
-        // Work items (phase, first block, blocks), ordered tile-major so phases of one stretch of
-        // input follow each other.
-        struct Item { int64_t phase, first, count; };
-        std::vector<Item> items;
+        // Work items: a stretch of `perPhase` blocks in every phase at once, so one item reads and
+        // writes a span of about tile_blocks · H samples per channel (as an undilated layer does)
+        // and its products still see about tile_blocks columns. Columns are (phase, block) pairs,
+        // phase-major; a phase's last stretch may hold fewer blocks or none.
+        const int64_t perPhase = std::max<int64_t>(1, tile_blocks / dilation);
+        const int64_t columns = perPhase * dilation;
         const int64_t longest = (outLength + dilation - 1) / dilation;
-        const int64_t maxBlocks = (longest + valid - 1) / valid;
-        for (int64_t b = 0; b < maxBlocks; b += tile_blocks) {
-            for (int64_t p = 0; p < dilation; ++p) {
-                const int64_t positions = (outLength - p + dilation - 1) / dilation;
-                const int64_t blocks = (positions + valid - 1) / valid;
-                if (b < blocks) items.push_back({p, b, std::min(tile_blocks, blocks - b)});
-            }
+        const int64_t items = ((longest + valid - 1) / valid + perPhase - 1) / perPhase;
+        std::vector<int64_t> positions(static_cast<size_t>(dilation)), phaseBlocks(positions.size());
+        for (int64_t p = 0; p < dilation; ++p) {
+            positions[static_cast<size_t>(p)] = (outLength - p + dilation - 1) / dilation;
+            phaseBlocks[static_cast<size_t>(p)] = (positions[static_cast<size_t>(p)] + valid - 1) / valid;
         }
         const float *xp = input.data_ptr<float>();
         const int64_t channelStride = input.stride(1);
         float *yp = y.data_ptr<float>();
         const float *bp = biasTensor ? biasTensor->data_ptr<float>() : nullptr;
-        at::parallel_for(0, static_cast<int64_t>(items.size()), 1, [&](int64_t begin, int64_t end) {
-            at::Tensor gathered = at::empty({c * tile_blocks * block}, options);
-            at::Tensor spectra = at::empty({2 * bins * c * tile_blocks}, options);
-            at::Tensor mixed = at::empty({bins * 2 * o * tile_blocks}, options);
-            at::Tensor result = at::empty({o * tile_blocks * valid}, options);
+        at::parallel_for(0, items, 1, [&](int64_t begin, int64_t end) {
+            at::Tensor gathered = at::empty({c * columns * block}, options);
+            at::Tensor spectra = at::empty({2 * bins * c * columns}, options);
+            at::Tensor mixed = at::empty({bins * 2 * o * columns}, options);
+            at::Tensor result = at::empty({o * columns * valid}, options);
+            std::vector<int64_t> counts(static_cast<size_t>(dilation));
             for (int64_t i = begin; i < end; ++i) {
-                const Item item = items[static_cast<size_t>(i)];
-                const int64_t nb = item.count, p = item.phase;
-                const int64_t positions = (outLength - p + dilation - 1) / dilation;
+                const int64_t firstBlock = i * perPhase;
+                int64_t nb = 0;  // columns in this item
+                for (int64_t p = 0; p < dilation; ++p) {
+                    const int64_t left = phaseBlocks[static_cast<size_t>(p)] - firstBlock;
+                    counts[static_cast<size_t>(p)] = std::max<int64_t>(0, std::min(perPhase, left));
+                    nb += counts[static_cast<size_t>(p)];
+                }
                 float *g = gathered.data_ptr<float>();
                 for (int64_t ci = 0; ci < c; ++ci) {
                     const float *xc = xp + ci * channelStride;
-                    for (int64_t b = 0; b < nb; ++b) {
-                        float *row = g + (ci * nb + b) * block;
-                        // Input index of the block's first sample.
-                        const int64_t start = p + (item.first + b) * valid * dilation - padding;
-                        if (dilation == 1) {
-                            const int64_t lo = std::min(block, std::max<int64_t>(0, -start));
-                            const int64_t hi = std::max(lo, std::min(block, length - start));
+                    float *row = g + ci * nb * block;
+                    for (int64_t p = 0; p < dilation; ++p) {
+                        for (int64_t b = 0; b < counts[static_cast<size_t>(p)]; ++b, row += block) {
+                            // Input index of the block's first sample.
+                            const int64_t start = p + (firstBlock + b) * valid * dilation - padding;
+                            // Samples n in [lo, hi) lie inside the input; the rest are padding.
+                            const int64_t lo = start >= 0 ? 0 : std::min(block, (-start + dilation - 1) / dilation);
+                            const int64_t hi = std::max(lo, std::min(block, length - start <= 0 ? 0 : (length - start + dilation - 1) / dilation));
                             if (lo > 0) std::memset(row, 0, sizeof(float) * lo);
-                            if (hi > lo) fusion.load(row + lo, xc + start + lo, hi - lo);
-                            if (block > hi) std::memset(row + hi, 0, sizeof(float) * (block - hi));
-                        } else {
-                            for (int64_t n = 0; n < block; ++n) {
-                                const int64_t t = start + n * dilation;
-                                row[n] = (t >= 0 && t < length) ? fusion.load(xc[t]) : 0.0f;
+                            if (dilation == 1) {
+                                if (hi > lo) fusion.load(row + lo, xc + start + lo, hi - lo);
+                            } else {
+                                const float *from = xc + start;
+                                for (int64_t n = lo; n < hi; ++n) row[n] = fusion.load(from[n * dilation]);
                             }
+                            if (block > hi) std::memset(row + hi, 0, sizeof(float) * (block - hi));
                         }
                     }
                 }
@@ -195,15 +202,17 @@ CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, CT
                 for (int64_t oi = 0; oi < o; ++oi) {
                     float *yo = yp + oi * outLength;
                     const float shift = bp ? bp[oi] : 0.0f;
-                    for (int64_t b = 0; b < nb; ++b) {
-                        const int64_t first = (item.first + b) * valid;  // position within the phase
-                        const int64_t n = std::min(valid, positions - first);
-                        const float *src = r + (oi * nb + b) * valid;
-                        float *dst = yo + p + first * dilation;
-                        if (accumulate) {
-                            for (int64_t t = 0; t < n; ++t) dst[t * dilation] = (src[t] + shift) + dst[t * dilation];
-                        } else {
-                            for (int64_t t = 0; t < n; ++t) dst[t * dilation] = src[t] + shift;
+                    const float *src = r + oi * nb * valid;
+                    for (int64_t p = 0; p < dilation; ++p) {
+                        for (int64_t b = 0; b < counts[static_cast<size_t>(p)]; ++b, src += valid) {
+                            const int64_t first = (firstBlock + b) * valid;  // position within the phase
+                            const int64_t n = std::min(valid, positions[static_cast<size_t>(p)] - first);
+                            float *dst = yo + p + first * dilation;
+                            if (accumulate) {
+                                for (int64_t t = 0; t < n; ++t) dst[t * dilation] = (src[t] + shift) + dst[t * dilation];
+                            } else {
+                                for (int64_t t = 0; t < n; ++t) dst[t * dilation] = src[t] + shift;
+                            }
                         }
                     }
                 }

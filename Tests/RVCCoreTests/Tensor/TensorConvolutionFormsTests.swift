@@ -19,6 +19,10 @@ import Testing
         Case(channels: 3, outputs: 8, kernel: 7, dilation: 1, padding: 2, length: 31),  // shorter than a block
         Case(channels: 4, outputs: 4, kernel: 3, dilation: 5, padding: 5, length: 97),
         Case(kernel: 11, dilation: 5, padding: 0, length: 51),  // exactly one output
+        // 121 outputs: phase 0 holds 41 positions, phases 1 and 2 hold 40, so with block 16 (10
+        // valid) and two blocks per phase per product (tile 7) the last product has a block of
+        // phase 0 only.
+        Case(kernel: 7, dilation: 3, padding: 0, length: 139),
     ]
 
     /// The operands of one case and the direct convolution's output.
@@ -48,7 +52,7 @@ import Testing
         for block in [16, 32, 64] where block > c.kernel - 1 {
             let spectrum = try o.weight.conv1dDFTSpectrum(block: block)
             #expect(spectrum.shape == [block / 2 + 1, 2 * c.outputs, 2 * c.channels])
-            for tileBlocks in [1, 3, 64] {
+            for tileBlocks in [1, 3, 7, 64] {
                 let y = try o.x.conv1dDFT(
                     spectrum: spectrum, bias: o.bias, kernel: c.kernel, padding: c.padding, dilation: c.dilation,
                     block: block, tileBlocks: tileBlocks)
