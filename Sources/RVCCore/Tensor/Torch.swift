@@ -25,10 +25,11 @@ public enum Torch {
     /// Keeps freed CPU tensor blocks of 1 MiB and more, up to `limitBytes` in all, for reuse by
     /// later tensors of the same size, instead of unmapping them and paying the page faults again
     /// (inference allocates the same large activations segment after segment). A request that no
-    /// cached block serves gives back cached blocks of other sizes, freed longest ago first, worth
-    /// its own size before mapping a new one, so the cache never adds to the peak of what is in
-    /// use. Applies to CPU tensors created afterwards; calling again changes the limit, 0 frees
-    /// the cache.
+    /// cached block serves gives back cached blocks of other sizes, freed longest ago first, as
+    /// far as mapping it would take what is mapped above the most ever in use at once (since the
+    /// last ``trimHostAllocationCache()``), so the cache never adds to the peak of what is in use;
+    /// over the limit, too, the blocks freed longest ago go first. Applies to CPU tensors created
+    /// afterwards; calling again changes the limit, 0 frees the cache.
     /// - Throws: ``TorchError`` if the allocator cannot be installed.
     public static func enableHostAllocationCache(limitBytes: Int) throws {
         try check("enable_host_cache", ct_enable_host_cache(Int64(max(0, limitBytes))))
@@ -37,6 +38,8 @@ public enum Torch {
     /// Frees the blocks the host allocation cache holds, keeping its limit; a no-op when it was
     /// never enabled. For moments when the cached sizes will not be asked for again soon (between
     /// stages with different tensor shapes), so they do not add to the peak resident memory.
+    /// The most in use at once, which bounds what the cache maps, starts again from what is in
+    /// use now.
     public static func trimHostAllocationCache() throws {
         try check("trim_host_cache", ct_trim_host_cache())
     }

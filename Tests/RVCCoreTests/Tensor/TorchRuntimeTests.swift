@@ -47,25 +47,63 @@ import Testing
     }
 
     /// A request that no cached block serves unmaps cached blocks, those freed longest ago first,
-    /// worth its own size before mapping a new one, so the cache never adds to what is in use at
-    /// the peak. Other suites allocate and free meanwhile (a busy cache evicts within
-    /// microseconds), so the order is checked on the cache's own lists under its lock; the
-    /// allocation path itself is checked with a block larger than the cache's limit, which every
-    /// cached block must make way for.
+    /// when mapping it would take what is mapped above the most ever in use at once. Other suites
+    /// allocate and free meanwhile (a busy cache evicts within microseconds), so the order is
+    /// checked on the cache's own lists under its lock.
     @Test func hostCacheMissGivesBackBlocksFreedLongestAgoFirst() throws {
         try Torch.enableHostAllocationCache(limitBytes: VoiceConverter.hostCacheLimit)
         try Torch.checkHostAllocationCacheEviction(first: 3 << 20, second: 5 << 20)
+    }
 
-        let small = (89 << 20 + 320 << 10) / 4
-        do { _ = try Tensor.full([small], value: 3) }
-        let largeSize = VoiceConverter.hostCacheLimit + 11 << 20
-        do {
-            let large = try Tensor.zeros([largeSize], dtype: .uint8)
-            #expect(Torch.hostAllocationCacheBlocks(ofSize: small * 4) == 0)
-            #expect(try large.sum().item() == 0)
+    /// The allocation path, in a child process of its own where nothing else allocates: a miss
+    /// unmaps cached blocks (oldest first) only as far as what is mapped must stay within the
+    /// most in use at once since the last trim, or within what is in use with the new block at a
+    /// new high; a block freed over the limit pushes out the blocks freed longest ago, not the
+    /// largest; a block larger than the limit is never cached. The exit status names the first
+    /// check that failed.
+    @Test func hostCacheMapsWithinThePeakInUse() async throws {
+        await #expect(processExitsWith: .exitCode(0)) {
+            let mib = 1 << 20
+            func block(_ n: Int) -> Tensor {
+                guard let t = try? Tensor.zeros([n * mib], dtype: .uint8) else { exit(9) }
+                return t
+            }
+            func cached(_ n: Int) -> Int { Torch.hostAllocationCacheBlocks(ofSize: n * mib) }
+            do {
+                try Torch.enableHostAllocationCache(limitBytes: VoiceConverter.hostCacheLimit)
+                try Torch.trimHostAllocationCache()
+            } catch { exit(8) }
+            // Peak: 8 + 7 MiB. Both freed, the 8 MiB block first.
+            var a: Tensor? = block(8), b: Tensor? = block(7)
+            a = nil
+            b = nil
+            // A 2 MiB miss would map 17 MiB: the oldest block (8 MiB) makes way, the 7 MiB stays.
+            var c: Tensor? = block(2)
+            if cached(8) != 0 || cached(7) != 1 { exit(1) }
+            c = nil
+            // 7 + 2 MiB cached, nothing in use: a 3 MiB miss maps 12 MiB, within the peak of 15.
+            var d: Tensor? = block(3)
+            if cached(7) != 1 || cached(2) != 1 { exit(2) }
+            // A new high (3 + 20 MiB in use) leaves no room for cached blocks.
+            var e: Tensor? = block(20)
+            if cached(7) != 0 || cached(2) != 0 { exit(3) }
+            d = nil
+            e = nil
+            // Over the limit, the blocks freed longest ago go first: with room for 11 MiB, freeing
+            // 5, then 6, then 4 MiB evicts the 5 MiB block (oldest), not the 6 MiB one (largest).
+            do { try Torch.enableHostAllocationCache(limitBytes: 11 * mib) } catch { exit(8) }
+            var p: Tensor? = block(5), q: Tensor? = block(6), r: Tensor? = block(4)
+            p = nil
+            q = nil
+            r = nil
+            if cached(5) != 0 || cached(6) != 1 || cached(4) != 1 { exit(4) }
+            // Blocks above the limit are unmapped when freed, never cached.
+            var large: Tensor? = block(12)
+            large = nil
+            if cached(12) != 0 { exit(5) }
+            _ = (a, b, c, d, e, p, q, r, large)
+            exit(0)
         }
-        // Blocks above the limit are unmapped when freed, never cached.
-        #expect(Torch.hostAllocationCacheBlocks(ofSize: largeSize) == 0)
     }
 
     /// With the threshold fixed, a freed 16 MiB block no longer raises it: a 4 MiB request after
