@@ -1,6 +1,7 @@
 # Times the reference worker's work for one conversion in PyTorch eager, stage by stage, to
-# compare with `rvc bench` side by side (docs/performance.md, docs/gpu.md). The reference itself
-# cannot be installed here (fairseq 0.12.2 does not build offline), so each stage is a PyTorch
+# compare with `rvc bench` side by side (docs/performance.md, docs/gpu.md). It was written when
+# the reference itself could not be installed here (fairseq 0.12.2 does not build offline;
+# Scripts/bench-reference now runs the real one from another wheel), so each stage is a PyTorch
 # stand-in written for this benchmark from docs/reference-inference.md, with the same shapes and
 # operations and random weights: HuBERT base (section B), RMVPE (C.1, C.3), the text encoder (D.2),
 # the flow (D.4), the NSF source and the v2 48 kHz decoder (D.5, D.6). Weight norm is folded and
