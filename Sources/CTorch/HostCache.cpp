@@ -95,12 +95,14 @@ class HostCache final : public c10::Allocator {
                 }
                 block = map(size);
                 if (!block) {
-                    std::lock_guard<std::mutex> lock(mutex_);
-                    in_use_ -= size;
+                    {
+                        std::lock_guard<std::mutex> lock(mutex_);
+                        in_use_ -= size;
+                    }
+                    throw c10::OutOfMemoryError(
+                        c10::SourceLocation{__func__, __FILE__, static_cast<uint32_t>(__LINE__)},
+                        "host allocation of " + std::to_string(size) + " bytes failed");
                 }
-                if (!block) throw c10::OutOfMemoryError(
-                    c10::SourceLocation{__func__, __FILE__, static_cast<uint32_t>(__LINE__)},
-                    "host allocation of " + std::to_string(size) + " bytes failed");
             }
             std::lock_guard<std::mutex> lock(mutex_);
             sizes_[block] = size;
@@ -184,9 +186,7 @@ class HostCache final : public c10::Allocator {
             munmap(block, size);
             return;
         }
-        // Over the limit, the blocks freed longest ago go first: those of the current stage's
-        // sizes, freed last, are the ones the next requests ask for.
-        if (cached_ + size > limit_) evict_locked(cached_ + size - limit_);
+        trim_locked(limit_ - size);
         cache_locked(block, size);
     }
 
@@ -225,9 +225,11 @@ class HostCache final : public c10::Allocator {
         }
     }
 
-    // Unmaps cached blocks, largest first, until at most `target` bytes stay cached.
+    // Unmaps cached blocks, those freed longest ago first, until at most `target` bytes stay
+    // cached: the blocks of the current stage's sizes, freed last, are the ones the next
+    // requests ask for.
     void trim_locked(size_t target) {
-        while (cached_ > target && !free_.empty()) unmap_locked(std::prev(free_.end()));
+        if (cached_ > target) evict_locked(cached_ - target);
     }
 
     c10::Allocator *fallback_;
