@@ -106,6 +106,43 @@ import Testing
         }
     }
 
+    /// A miss that unmaps a cached block to stay within the peak resizes it for the request
+    /// instead, so the pages it had stay resident: filling the new block faults none of them in
+    /// again (a fresh 2 MiB block takes 512 faults of 4 KiB pages). In a child process of its own,
+    /// so that no other suite's allocations reach the cache or the fault count.
+    @Test func hostCacheMissKeepsThePagesOfTheBlockItEvicts() async throws {
+        await #expect(processExitsWith: .exitCode(0)) {
+            let mib = 1 << 20
+            func block(_ n: Int) -> Tensor {
+                guard let t = try? Tensor.zeros([n * mib], dtype: .uint8) else { exit(9) }
+                return t
+            }
+            func faults() -> Int {
+                var usage = rusage()
+                getrusage(RUSAGE_SELF.rawValue, &usage)
+                return usage.ru_minflt
+            }
+            do {
+                try Torch.enableHostAllocationCache(limitBytes: VoiceConverter.hostCacheLimit)
+                try Torch.trimHostAllocationCache()
+            } catch { exit(8) }
+            // Peak 8 + 7 MiB, both freed: a 2 MiB miss must evict the 8 MiB block (oldest).
+            var a: Tensor? = block(8), b: Tensor? = block(7)
+            a = nil
+            b = nil
+            let before = faults()
+            var c: Tensor? = block(2)
+            let taken = faults() - before
+            if Torch.hostAllocationCacheBlocks(ofSize: 8 * mib) != 0 { exit(1) }
+            if Torch.hostAllocationCacheBlocks(ofSize: 7 * mib) != 1 { exit(2) }
+            if taken >= 128 { exit(3) }
+            guard let sum = try? c?.sum().item(), sum == 0 else { exit(4) }
+            c = nil
+            _ = (a, b, c)
+            exit(0)
+        }
+    }
+
     /// With the threshold fixed, a freed 16 MiB block no longer raises it: a 4 MiB request after
     /// it is still mapped on its own (under glibc's sliding default it would come from a heap,
     /// where its hole outlives it), and a 64 KiB one still comes from a heap. Whether glibc mapped
