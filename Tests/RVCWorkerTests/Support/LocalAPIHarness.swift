@@ -23,17 +23,20 @@ struct LocalAPIHarness {
         return LocalAPIHarness(port: port, task: task)
     }
 
+    /// Sends one request. The timeout only keeps a broken server from hanging the test: on a
+    /// 2-core CI machine the whole test process was seen to stall for 30 s while the parity and
+    /// binary suites ran beside this one, so it is generous.
     func request(_ method: String, _ path: String, body: String? = nil) async throws -> (status: Int, json: JSONValue?) {
         let response = try await client.send(
             method, "http://127.0.0.1:\(port)\(path)", headers: [("Content-Type", "application/json")],
-            body: body.map { Data($0.utf8) }, timeout: 30)
+            body: body.map { Data($0.utf8) }, timeout: 120)
         return (response.status, try? JSONValue.parse(response.body))
     }
 
-    /// Polls `/status/{id}` until `condition` holds (or a minute passes, for a test that would
-    /// otherwise hang) and returns the last document.
+    /// Polls `/status/{id}` until `condition` holds (or three minutes pass, for a test that would
+    /// otherwise hang; generous for the reason `request` gives) and returns the last document.
     func status(_ id: String, until condition: (JSONValue?) -> Bool) async throws -> JSONValue? {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(180)
         var document = try await request("GET", "/status/\(id)").json
         while !condition(document), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
