@@ -5,8 +5,11 @@ import Testing
 @testable import RVCCore
 
 /// Half precision end to end on the CPU: every fixture case in float16 and bfloat16 against the
-/// float32 reference outputs, and models built to overflow float16.
-@Suite("VoiceConverter in half precision")
+/// float32 reference outputs, and models built to overflow float16. One test at a time, and the
+/// conversions of the fixture cases on threads of their own (`onOwnThread`): on a CPU without
+/// float16 arithmetic each takes tens of seconds, and run side by side on the cooperative threads
+/// they stalled the process's async tests.
+@Suite("VoiceConverter in half precision", .serialized)
 struct VoiceConverterPrecisionTests {
     /// HuBERT in `precision` and RMVPE in `pitch`, with the float32 pipeline constants of the
     /// fixtures, so that the comparison measures the precision alone (the half-precision constants
@@ -25,20 +28,36 @@ struct VoiceConverterPrecisionTests {
         return all.flatMap { c in [(c, ComputePrecision.float16), (c, .bfloat16)] }
     }()
 
-    /// Converts `parity` with HuBERT and the voice model in `precision` and RMVPE in `pitch`; the
-    /// SNR of the int16 output against the float32 reference output.
-    static func snr(_ parity: ParityCase, _ precision: ComputePrecision, pitch: DType?) throws -> Double? {
+    /// What converting a fixture case in half precision gave: the synthesizer's precisions, the
+    /// int16 output and the float32 reference output.
+    struct Outcome: Sendable {
+        var synthesizerDType: DType
+        var encoderDType: DType
+        var samples: [Int16]
+        var expected: [Double]
+    }
+
+    /// Converts `parity` with HuBERT and the voice model in `precision` and RMVPE in `pitch`.
+    static func convert(_ parity: ParityCase, _ precision: ComputePrecision, pitch: DType?) throws -> Outcome {
         let converter = try converter(precision, pitch: pitch)
         let voice = try VoiceModel.load(
             model: Fixtures.parity(parity.model), index: parity.index.map { Fixtures.parity($0) }, precision: precision)
-        #expect(voice.synthesizer.dtype == precision.dtype && voice.synthesizer.encoderDType == .float32)
-        let expected = try parity.array("output").doubles()
         let result = try converter.convert(
             parity.array("input16k").floats(), voice: voice, options: VoiceConverterTests.options(parity))
-        #expect(result.samples.count == expected.count)
-        #expect(result.samples.contains { $0 != 0 })
-        guard result.samples.count == expected.count else { return nil }
-        let snr = ParityMetrics.snr(result.samples.map(Double.init), reference: expected)
+        return Outcome(
+            synthesizerDType: voice.synthesizer.dtype, encoderDType: voice.synthesizer.encoderDType,
+            samples: result.samples, expected: try parity.array("output").doubles())
+    }
+
+    /// Converts `parity` (on a thread of its own) with HuBERT and the voice model in `precision`
+    /// and RMVPE in `pitch`; the SNR of the int16 output against the float32 reference output.
+    static func snr(_ parity: ParityCase, _ precision: ComputePrecision, pitch: DType?) async throws -> Double? {
+        let outcome = try await onOwnThread { try convert(parity, precision, pitch: pitch) }
+        #expect(outcome.synthesizerDType == precision.dtype && outcome.encoderDType == .float32)
+        #expect(outcome.samples.count == outcome.expected.count)
+        #expect(outcome.samples.contains { $0 != 0 })
+        guard outcome.samples.count == outcome.expected.count else { return nil }
+        let snr = ParityMetrics.snr(outcome.samples.map(Double.init), reference: outcome.expected)
         print("[precision] \(parity.name) \(precision.rawValue), pitch in \((pitch ?? precision.dtype).rawValue): SNR \(String(format: "%.1f", snr)) dB against the fp32 reference")
         return snr
     }
@@ -47,8 +66,8 @@ struct VoiceConverterPrecisionTests {
     /// reference; bf16, with 3 fewer significant bits (≈ 18 dB), within 20 dB (measured 22.6–56.5
     /// dB on these random-weight networks, whose pitch models have a high gain).
     @Test("every fixture case converts in fp16 (≥ 30 dB) and bf16 (≥ 20 dB) against the fp32 reference", arguments: cases)
-    func halfPrecisionFollowsReference(parity: ParityCase, precision: ComputePrecision) throws {
-        let snr = try #require(try Self.snr(parity, precision, pitch: .float32))
+    func halfPrecisionFollowsReference(parity: ParityCase, precision: ComputePrecision) async throws {
+        let snr = try #require(try await Self.snr(parity, precision, pitch: .float32))
         #expect(snr >= (precision == .float16 ? 30 : 20), "SNR \(snr) dB")
     }
 
@@ -61,13 +80,15 @@ struct VoiceConverterPrecisionTests {
     /// on the short cases whose tracks agree on every frame, and otherwise must still resemble the
     /// reference (above 0 dB).
     @Test("fp16 end to end, RMVPE included: the pitch track agrees with fp32's and the output follows the reference", arguments: try ParityCase.all())
-    func float16EndToEnd(parity: ParityCase) throws {
-        let input = try Tensor(parity.array("input16k").floats())
-        let f0Half = try Self.converter(.float16).rmvpe.pitch(audio: input)
-        let f0Full = try Self.converter(.float32).rmvpe.pitch(audio: input)
-        let agreement = ParityMetrics.pitchAgreement(f0Half, reference: f0Full, cents: 20)
+    func float16EndToEnd(parity: ParityCase) async throws {
+        let agreement = try await onOwnThread {
+            let input = try Tensor(parity.array("input16k").floats())
+            let f0Half = try Self.converter(.float16).rmvpe.pitch(audio: input)
+            let f0Full = try Self.converter(.float32).rmvpe.pitch(audio: input)
+            return ParityMetrics.pitchAgreement(f0Half, reference: f0Full, cents: 20)
+        }
         #expect(agreement >= 0.99, "pitch agreement \(agreement)")
-        let snr = try #require(try Self.snr(parity, .float16, pitch: nil))
+        let snr = try #require(try await Self.snr(parity, .float16, pitch: nil))
         print("[precision] \(parity.name) fp16 with RMVPE fp16: pitch agreement \(agreement)")
         #expect(snr > 0, "SNR \(snr) dB")
         if parity.segments == 1 && agreement == 1 { #expect(snr >= 30, "SNR \(snr) dB") }
