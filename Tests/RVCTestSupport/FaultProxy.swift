@@ -65,7 +65,7 @@ public final class FaultProxy: @unchecked Sendable {
         guard let url = URL(string: upstream), let host = url.host, let port = url.port else {
             throw ProxyError(description: "the upstream '\(upstream)' has no host and port")
         }
-        return try await ScriptedServer.starting { try FaultProxy(host: host, port: port) }
+        return try await onOwnThread { try FaultProxy(host: host, port: port) }
     }
 
     private init(host: String, port: Int) throws {

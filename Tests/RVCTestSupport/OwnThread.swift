@@ -1,7 +1,8 @@
 import Foundation
 
-/// Runs blocking, CPU-bound work on a thread of its own and waits for it without holding one of
-/// Swift concurrency's cooperative threads. On a 2-core machine those are two: tests that convert
+/// Runs blocking work (a conversion, starting a script server) on a thread of its own and waits
+/// for it without holding one of Swift concurrency's cooperative threads. On a 2-core machine
+/// those are two: tests that convert
 /// on them (LibTorch's half-precision fallback kernels take tens of seconds per case on a CPU
 /// without float16 arithmetic) stalled every async test in the process (HTTP servers and clients
 /// included) for 30 s. The body must not record issues (`#expect`): it runs outside the test's

@@ -43,13 +43,6 @@ final class ScriptedServer: @unchecked Sendable {
         channel = Mutex(Channel(commands: commands.fileHandleForWriting, answers: answers.fileHandleForReading, unread: unread))
     }
 
-    /// Runs `make` on a thread of its own (starting a script blocks) and returns its value.
-    static func starting<T: Sendable>(_ make: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try make() }) }.start()
-        }
-    }
-
     deinit { stop() }
 
     /// Closes the script's stdin, which makes it exit; idempotent.

@@ -44,7 +44,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         _ files: [String: Data] = [:], tls: (certificate: String, key: String)? = nil
     ) async throws -> TestHTTPServer {
         let tlsFiles = tls.map { [$0.certificate, $0.key] }
-        return try await ScriptedServer.starting {
+        return try await onOwnThread {
             let server = try TestHTTPServer(tls: tlsFiles)
             for (name, data) in files { try server.serve(data, at: name) }
             return server

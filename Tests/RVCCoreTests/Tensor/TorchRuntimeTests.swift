@@ -55,6 +55,22 @@ import Testing
         try Torch.checkHostAllocationCacheEviction(first: 3 << 20, second: 5 << 20)
     }
 
+    /// For the host cache's exit tests: a tensor of `mebibytes` MiB through the cache, zero-filled
+    /// (every page touched); exits with status 9 if allocating fails.
+    static func hostBlock(_ mebibytes: Int) -> Tensor {
+        guard let t = try? Tensor.zeros([mebibytes << 20], dtype: .uint8) else { exit(9) }
+        return t
+    }
+
+    /// For the host cache's exit tests: the cache enabled at the conversion's limit and empty,
+    /// with nothing in use before it bounding it; exits with status 8 if that fails.
+    static func startEmptyHostCache() {
+        do {
+            try Torch.enableHostAllocationCache(limitBytes: VoiceConverter.hostCacheLimit)
+            try Torch.trimHostAllocationCache()
+        } catch { exit(8) }
+    }
+
     /// The allocation path, in a child process of its own where nothing else allocates: a miss
     /// unmaps cached blocks (oldest first) only as far as what is mapped must stay within the
     /// most in use at once since the last trim, or within what is in use with the new block at a
@@ -64,15 +80,9 @@ import Testing
     @Test func hostCacheMapsWithinThePeakInUse() async throws {
         await #expect(processExitsWith: .exitCode(0)) {
             let mib = 1 << 20
-            func block(_ n: Int) -> Tensor {
-                guard let t = try? Tensor.zeros([n * mib], dtype: .uint8) else { exit(9) }
-                return t
-            }
+            let block = Self.hostBlock
             func cached(_ n: Int) -> Int { Torch.hostAllocationCacheBlocks(ofSize: n * mib) }
-            do {
-                try Torch.enableHostAllocationCache(limitBytes: VoiceConverter.hostCacheLimit)
-                try Torch.trimHostAllocationCache()
-            } catch { exit(8) }
+            Self.startEmptyHostCache()
             // Peak: 8 + 7 MiB. Both freed, the 8 MiB block first.
             var a: Tensor? = block(8), b: Tensor? = block(7)
             a = nil
@@ -113,19 +123,13 @@ import Testing
     @Test func hostCacheMissKeepsThePagesOfTheBlockItEvicts() async throws {
         await #expect(processExitsWith: .exitCode(0)) {
             let mib = 1 << 20
-            func block(_ n: Int) -> Tensor {
-                guard let t = try? Tensor.zeros([n * mib], dtype: .uint8) else { exit(9) }
-                return t
-            }
+            let block = Self.hostBlock
             func faults() -> Int {
                 var usage = rusage()
                 getrusage(RUSAGE_SELF.rawValue, &usage)
                 return usage.ru_minflt
             }
-            do {
-                try Torch.enableHostAllocationCache(limitBytes: VoiceConverter.hostCacheLimit)
-                try Torch.trimHostAllocationCache()
-            } catch { exit(8) }
+            Self.startEmptyHostCache()
             // Peak 8 + 7 MiB, both freed: a 2 MiB miss must evict the 8 MiB block (oldest).
             var a: Tensor? = block(8), b: Tensor? = block(7)
             a = nil

@@ -23,9 +23,9 @@ struct LocalAPIHarness {
         return LocalAPIHarness(port: port, task: task)
     }
 
-    /// Sends one request. The timeout only keeps a broken server from hanging the test: on a
-    /// 2-core CI machine the whole test process was seen to stall for 30 s while the parity and
-    /// binary suites ran beside this one, so it is generous.
+    /// Sends one request. The timeout only keeps a broken server from hanging the test, so it is
+    /// generous: on a 2-core CI machine the whole test process once stalled for 30 s while blocking
+    /// half-precision conversions held the cooperative threads (now run off them, `onOwnThread`).
     func request(_ method: String, _ path: String, body: String? = nil) async throws -> (status: Int, json: JSONValue?) {
         let response = try await client.send(
             method, "http://127.0.0.1:\(port)\(path)", headers: [("Content-Type", "application/json")],
