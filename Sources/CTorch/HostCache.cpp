@@ -45,7 +45,7 @@ struct Cached {
     uint64_t stamp;
 };
 
-// A mapping taken out of the cache to be resized for a request, or none (block nullptr).
+// A mapping of the cache's: its address and size, or none (block nullptr).
 struct Mapping {
     void *block = nullptr;
     size_t size = 0;
@@ -229,12 +229,17 @@ class HostCache final : public c10::Allocator {
     }
 
     // Unmaps a cached block for good.
-    void unmap_locked(FreeList::iterator it) {
-        void *block = it->second.block;
-        const size_t size = it->first;
+    // Takes a cached block out of the cache altogether (no longer known to it), still mapped.
+    Mapping release_locked(FreeList::iterator it) {
+        const Mapping mapping{it->second.block, it->first};
         forget_locked(it);
-        sizes_.erase(block);
-        munmap(block, size);
+        sizes_.erase(mapping.block);
+        return mapping;
+    }
+
+    void unmap_locked(FreeList::iterator it) {
+        const Mapping mapping = release_locked(it);
+        munmap(mapping.block, mapping.size);
     }
 
     // Evicts cached blocks, those freed longest ago first, until `bytes` are gone or none is left.
@@ -245,16 +250,13 @@ class HostCache final : public c10::Allocator {
         Mapping kept;
         size_t evicted = 0;
         while (evicted < bytes && !order_.empty()) {
-            auto oldest = order_.begin()->second;
-            const size_t size = oldest->first;
-            evicted += size;
-            if (reuse_for > 0 && std::min(size, reuse_for) > std::min(kept.size, reuse_for)) {
+            const Mapping oldest = release_locked(order_.begin()->second);
+            evicted += oldest.size;
+            if (reuse_for > 0 && std::min(oldest.size, reuse_for) > std::min(kept.size, reuse_for)) {
                 if (kept.block) munmap(kept.block, kept.size);
-                kept = {oldest->second.block, size};
-                sizes_.erase(kept.block);
-                forget_locked(oldest);
+                kept = oldest;
             } else {
-                unmap_locked(oldest);
+                munmap(oldest.block, oldest.size);
             }
         }
         return kept;
