@@ -289,17 +289,22 @@ CTStatus ct_conv1d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, int64_t 
 CTStatus ct_conv1d_gemm(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, CTTensorRef residual,
                         int64_t padding, int64_t dilation, int64_t tile, int32_t leaky,
                         double slope, CTTensorRef *out);
-/// The frequency-domain weights for ct_conv1d_dft: float32 [F, 2O, 2C] with F = block/2 + 1, per
-/// bin the real form [[Re, −Im], [Im, Re]] of the conjugate DFT of each [O, C] kernel pair over
-/// `block` points (a power of two longer than the kernel).
+/// The frequency-domain weights for ct_conv1d_dft: float32 [3, F, O, C] with F = block/2 + 1, the
+/// real part, the imaginary part and their sum of the conjugate DFT of each [O, C] kernel pair over
+/// `block` points (a power of two from 8 to 1024, longer than the kernel): the three weights of a
+/// complex product done as three real ones.
 CTStatus ct_conv1d_dft_prepare(CTTensorRef weight, int64_t block, CTTensorRef *out);
-/// Stride-1 float32 conv1d of one sequence ([1, C, T]) by overlap-save over `block`-point DFTs done
-/// as matrix products, `tile_blocks` blocks per product; `spectrum` from ct_conv1d_dft_prepare,
+/// Stride-1 float32 conv1d of one sequence ([1, C, T]) by overlap-save over `block`-point FFTs, the
+/// channels mixed per bin by matrix products over `tile_blocks` blocks; `spectrum` from ct_conv1d_dft_prepare,
 /// `kernel` the original kernel length. Dilation runs each interleaved phase separately.
 /// Fuses leaky_relu and a residual as ct_conv1d_gemm does.
 CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, CTTensorRef residual,
                        int64_t kernel, int64_t padding, int64_t dilation, int64_t block,
                        int64_t tile_blocks, int32_t leaky, double slope, CTTensorRef *out);
+/// Lets the project's own vector kernels (ct_conv1d_dft's transforms, gathers and scatters) use
+/// their AVX2/FMA builds where the CPU has AVX2 and FMA (`wide` 1, the default) or only their
+/// baseline builds (0). Returns 1 when the AVX2 builds are in use afterwards. For tests.
+int32_t ct_set_vector_kernels(int32_t wide);
 CTStatus ct_conv2d(CTTensorRef x, CTTensorRef weight, CTTensorRef bias, const int64_t *stride,
                    const int64_t *padding, const int64_t *dilation, int64_t groups,
                    CTTensorRef *out);

@@ -74,8 +74,9 @@ extension Tensor {
     }
 
     /// The frequency-domain form of a float32 CPU conv1d weight [O, C, k] for
-    /// ``conv1dDFT(spectrum:bias:kernel:padding:dilation:block:tileBlocks:)``: [block/2 + 1, 2O, 2C].
-    /// `block` is a power of two longer than the kernel.
+    /// ``conv1dDFT(spectrum:bias:kernel:padding:dilation:block:tileBlocks:)``: [3, block/2 + 1, O, C],
+    /// the real part, imaginary part and their sum of the kernel's conjugate spectrum. `block` is a
+    /// power of two from 8 to 1024, longer than the kernel.
     public func conv1dDFTSpectrum(block: Int) throws -> Tensor {
         try Tensor.make("conv1d (DFT) weight \(shape) block \(block)") {
             ct_conv1d_dft_prepare(handle, Int64(block), $0)
@@ -83,9 +84,10 @@ extension Tensor {
     }
 
     /// Stride-1 1-D convolution of one float32 CPU sequence [1, C, T] by overlap-save over
-    /// `block`-point DFTs computed as matrix products (`tileBlocks` blocks per product): the same
-    /// result as ``conv1d(weight:bias:stride:padding:dilation:groups:)`` up to float rounding
-    /// (about 1e-6 of the output's peak), with about 2C instead of k·C multiply-adds per output.
+    /// `block`-point FFTs, the channels mixed per frequency bin by matrix products (`tileBlocks`
+    /// blocks per product): the same result as ``conv1d(weight:bias:stride:padding:dilation:groups:)``
+    /// up to float rounding (about 1e-6 of the output's peak), with about 1.5C instead of k·C
+    /// multiply-adds per output.
     /// `spectrum` comes from ``conv1dDFTSpectrum(block:)`` on the weight; `kernel` is its length.
     /// `inputLeakySlope` and `residual` fuse the neighbouring operations as in
     /// ``conv1dGEMM(weight:bias:padding:dilation:tile:inputLeakySlope:accumulatingInto:)``.

@@ -9,6 +9,15 @@ public enum Torch {
     /// "DEFAULT", "AVX2", "AVX512", … (`torch.backends.cpu.get_cpu_capability()`).
     public static var cpuCapability: String { String(cString: ct_cpu_capability()) }
 
+    /// Lets the project's own vector kernels (the spectral convolution's FFTs, gathers and
+    /// scatters) run their AVX2/FMA builds (`wide`, the default wherever the CPU has AVX2 and FMA)
+    /// or only their baseline builds. Process-wide, for tests that check the baseline builds (in a
+    /// process of their own). Returns whether the AVX2 builds are in use afterwards.
+    @discardableResult
+    static func setWideVectorKernels(_ wide: Bool) -> Bool {
+        ct_set_vector_kernels(wide ? 1 : 0) != 0
+    }
+
     /// Intra-op threads used by CPU kernels on the calling thread. Setting it sets the process
     /// default, and the ``ThreadBudget/shared`` budget's total, to `newValue`.
     public static var threadCount: Int {

@@ -51,7 +51,7 @@ import Testing
         let outLength = c.length + 2 * c.padding - (c.kernel - 1) * c.dilation
         for block in [16, 32, 64] where block > c.kernel - 1 {
             let spectrum = try o.weight.conv1dDFTSpectrum(block: block)
-            #expect(spectrum.shape == [block / 2 + 1, 2 * c.outputs, 2 * c.channels])
+            #expect(spectrum.shape == [3, block / 2 + 1, c.outputs, c.channels])
             for tileBlocks in [1, 3, 7, 64] {
                 let y = try o.x.conv1dDFT(
                     spectrum: spectrum, bias: o.bias, kernel: c.kernel, padding: c.padding, dilation: c.dilation,
@@ -107,6 +107,29 @@ import Testing
             if c.outputs == c.channels, outLength == c.length {
                 expectTorchError("conv1d (\(name))") { try form(o.x, nil, o.x) }
             }
+        }
+    }
+
+    /// The transforms' baseline builds (what CPUs without AVX2 and FMA run) hold to the same
+    /// tolerance, in a process of their own since the switch is process-wide.
+    @Test func blockDFTBaselineKernelsEqualTheDirectConvolution() async {
+        await #expect(processExitsWith: .exitCode(0)) {
+            Torch.setWideVectorKernels(false)
+            for (n, c) in Self.cases.enumerated() {
+                guard let o = try? Operands(c) else { exit(100) }
+                for block in [16, 32, 64] where block > c.kernel - 1 {
+                    guard let spectrum = try? o.weight.conv1dDFTSpectrum(block: block),
+                          let y = try? o.x.conv1dDFT(
+                              spectrum: spectrum, bias: o.bias, kernel: c.kernel, padding: c.padding,
+                              dilation: c.dilation, block: block, tileBlocks: 3, inputLeakySlope: nil),
+                          let values = try? y.toArray(Float.self), values.count == o.direct.count
+                    else { exit(Int32(n + 1)) }
+                    let peak = o.direct.map(Swift.abs).max() ?? 0
+                    let worst = zip(values, o.direct).map { Swift.abs($0 - $1) }.max() ?? .infinity
+                    if !(peak > 0 && worst <= 2e-6 * peak) { exit(Int32(50 + n)) }
+                }
+            }
+            exit(0)
         }
     }
 
