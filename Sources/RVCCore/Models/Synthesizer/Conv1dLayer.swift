@@ -11,19 +11,21 @@ struct Conv1dLayer: Sendable {
         /// Tiled im2col and matrix products (``Tensor/conv1dGEMM(weight:bias:padding:dilation:tile:inputLeakySlope:accumulatingInto:)``),
         /// for narrow layers that the direct kernels leave memory-bound.
         case matrix
-        /// Overlap-save over `block`-point DFTs done as matrix products
+        /// Overlap-save over `block`-point FFTs with the channels mixed per bin by matrix products
         /// (``Tensor/conv1dDFT(spectrum:bias:kernel:padding:dilation:block:tileBlocks:inputLeakySlope:accumulatingInto:)``), for the
-        /// wide kernels; `spectrum` is the weight's, prepared at load.
-        case spectral(spectrum: Tensor, block: Int)
+        /// wide kernels; `spectrum` is the weight's, prepared at load, or nil where it is prepared
+        /// at each call (the widest layers, whose spectra would hold too much memory to keep).
+        case spectral(spectrum: Tensor?, block: Int)
     }
 
     /// Chosen at load from the shape and the CPU's vector width (``wideVectors``). Measured on the
     /// v2 48 kHz decoder shapes (15 s, 2 threads, AMD EPYC Zen 3 with AVX2):
     /// the matrix form: 32 channels k 3 0.19 → 0.10 s, 64 channels k 3 0.23 → 0.14 s, 128 channels
     /// k 3 0.23 → 0.18 s; the spectral form: 128 channels k 11 about 2× faster than direct, k 7
-    /// 1.1–1.3×, 32 and 64 channels k 11 1.2–2×. 256 channels stay direct (their spectra would
-    /// take 35 MB per layer for little gain). Nil where LibTorch's (oneDNN's) direct convolution
-    /// computes every sequence.
+    /// 1.1–1.3×, 32 and 64 channels k 11 1.2–2×. Layers of more than 128 channels prepare their
+    /// spectra at each call (26 MB for 256 channels and k 11, about 7 ms): 256 channels, 6 600
+    /// samples, one thread, 2.1–2.9× faster than direct with the preparation included.
+    /// Nil where LibTorch's (oneDNN's) direct convolution computes every sequence.
     let fusedForm: FusedForm?
 
     /// True where oneDNN's direct kernels use AVX-512 (measured on an AMD EPYC Zen 4, 2 threads,
@@ -37,6 +39,9 @@ struct Conv1dLayer: Sendable {
     static let matrixMinimumLength = 4 * matrixTile
     /// Blocks per product in the spectral form (64 measured fastest on 32–128 channels).
     static let spectralTileBlocks = 64
+    /// The widest layers whose spectra are kept from load (3 · (N/2 + 1) · O · C floats: 77 MB for
+    /// the 36 such layers of a v2 48 kHz decoder); wider ones prepare them at each call.
+    static let keptSpectrumChannels = 128
 
     /// The spectral block for a kernel: the power of two at least 4·(k − 1), so that about three
     /// quarters of each block's outputs are valid (32 for k 7, 64 for k 11).
@@ -60,9 +65,10 @@ struct Conv1dLayer: Sendable {
         self.padding = padding
         self.dilation = dilation
         let cpuFloat = stride == 1 && weight.dtype == .float32 && weight.device == .cpu
-        if cpuFloat, kernel >= 7, inChannels <= 128 {
+        if cpuFloat, kernel >= 7 {
             let block = Self.spectralBlock(kernel: kernel)
-            fusedForm = .spectral(spectrum: try weight.conv1dDFTSpectrum(block: block), block: block)
+            let kept = inChannels <= Self.keptSpectrumChannels ? try weight.conv1dDFTSpectrum(block: block) : nil
+            fusedForm = .spectral(spectrum: kept, block: block)
         } else if cpuFloat, !Self.wideVectors, inChannels <= 64 || kernel <= 3 {
             fusedForm = .matrix
         } else {
@@ -100,7 +106,8 @@ struct Conv1dLayer: Sendable {
                 return try x.conv1dGEMM(
                     weight: weight, bias: bias, padding: padding, dilation: dilation, tile: Self.matrixTile,
                     inputLeakySlope: slope, accumulatingInto: residual)
-            case .spectral(let spectrum, let block):
+            case .spectral(let kept, let block):
+                let spectrum = try kept ?? weight.conv1dDFTSpectrum(block: block)
                 return try x.conv1dDFT(
                     spectrum: spectrum, bias: bias, kernel: weight.size(2), padding: padding, dilation: dilation,
                     block: block, tileBlocks: Self.spectralTileBlocks, inputLeakySlope: slope, accumulatingInto: residual)

@@ -5,10 +5,12 @@ import Testing
 struct ResBlockTests {
     /// A block whose convolutions take their fused forms (a 5000-sample sequence: spectral for k 7
     /// and 11, matrix for k 3 unless the CPU has AVX-512) equals the reference's step x + conv2(lrelu(conv1(lrelu(x))))
-    /// computed with separate LibTorch operations, and leaves its input untouched.
-    @Test("the fused block equals its separate operations", arguments: [(3, true), (7, true), (11, true), (3, false), (11, false)])
-    func fusedBlockEqualsSeparateOperations(kernel: Int, kind1: Bool) throws {
-        let channels = 8, length = 5000
+    /// computed with separate LibTorch operations, and leaves its input untouched. Wider than
+    /// ``Conv1dLayer/keptSpectrumChannels``, the spectral form prepares its spectra at each call.
+    @Test("the fused block equals its separate operations",
+          arguments: [(3, true, 8), (7, true, 8), (11, true, 8), (3, false, 8), (11, false, 8), (11, false, 136)])
+    func fusedBlockEqualsSeparateOperations(kernel: Int, kind1: Bool, channels: Int) throws {
+        let length = 5000
         let dilations = [1, 3, 5]
         let generator = try Generator(seed: UInt64(kernel * 10 + (kind1 ? 1 : 0)))
         var entries: [(String, Tensor)] = []
@@ -26,6 +28,11 @@ struct ResBlockTests {
         // k 3 stays on oneDNN's direct kernels where they use AVX-512: the unfused path is tested.
         let fused = kernel > 3 || !Conv1dLayer.wideVectors
         #expect(block.steps.allSatisfy { $0.dilated.fuses(input) == fused && ($0.second?.fuses(input) ?? fused) == fused })
+        if kernel >= 7, case .spectral(let kept, _) = block.steps[0].dilated.fusedForm {
+            #expect((kept == nil) == (channels > Conv1dLayer.keptSpectrumChannels))
+        } else if kernel >= 7 {
+            Issue.record("k \(kernel) is not in the spectral form")
+        }
         let before = try input.toArray(Float.self)
         let actual = try block(input).toArray(Float.self)
         #expect(try input.toArray(Float.self) == before, "the input is not written")
