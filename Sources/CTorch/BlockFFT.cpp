@@ -37,34 +37,80 @@ typedef float v8 __attribute__((vector_size(32)));
     }
 }
 
-/// In-place iterative radix-2 decimation-in-time FFT of `n` points whose inputs sit in bit-reversed
-/// order; `Sign` −1 is the forward transform (e^{−2πi…}), +1 the unscaled inverse. The tables hold
-/// cos and sin of 2πk/(2n), of which every second entry is used.
+/// v · (∓i): a quarter turn, clockwise for the forward transform (`Sign` −1).
+template <int Sign>
+[[gnu::always_inline]] inline void quarter_turn(v8 &re, v8 &im) {
+    const v8 r = re;
+    if (Sign < 0) {
+        re = im;
+        im = -r;
+    } else {
+        re = -im;
+        im = r;
+    }
+}
+
+/// In-place iterative decimation-in-time FFT of `n` points (a power of two, at least 4) whose
+/// inputs sit in bit-reversed order; `Sign` −1 is the forward transform (e^{−2πi…}), +1 the
+/// unscaled inverse. Stages run two at a time (radix 4), each vector loaded and stored once per
+/// pair of stages, with a last radix-2 stage when log₂n is odd. The tables hold cos and sin of
+/// 2πk/(2n), k = 0 … n.
 template <int Sign>
 [[gnu::always_inline]] inline void butterflies(v8 *re, v8 *im, int64_t n, const float *cosines,
                                                const float *sines) {
-    // Span 2: the twiddle is 1.
-    for (int64_t a = 0; a < n; a += 2) {
-        const v8 br = re[a + 1], bi = im[a + 1];
-        re[a + 1] = re[a] - br;
-        im[a + 1] = im[a] - bi;
-        re[a] = re[a] + br;
-        im[a] = im[a] + bi;
+    // Spans 1 and 2: the twiddles are 1 and ∓i.
+    for (int64_t a = 0; a < n; a += 4) {
+        const v8 b0r = re[a] + re[a + 1], b0i = im[a] + im[a + 1];
+        const v8 b1r = re[a] - re[a + 1], b1i = im[a] - im[a + 1];
+        const v8 b2r = re[a + 2] + re[a + 3], b2i = im[a + 2] + im[a + 3];
+        v8 tr = re[a + 2] - re[a + 3], ti = im[a + 2] - im[a + 3];
+        quarter_turn<Sign>(tr, ti);
+        re[a] = b0r + b2r;
+        im[a] = b0i + b2i;
+        re[a + 2] = b0r - b2r;
+        im[a + 2] = b0i - b2i;
+        re[a + 1] = b1r + tr;
+        im[a + 1] = b1i + ti;
+        re[a + 3] = b1r - tr;
+        im[a + 3] = b1i - ti;
     }
-    for (int64_t half = 2; half < n; half *= 2) {
-        const int64_t step = n / half;  // 2 · n / (2 · half) in the tables of 2n points
+    const float sign = Sign < 0 ? -1.0f : 1.0f;
+    int64_t half = 4;
+    // Spans h and 2h: x1 and x3 turn by w1 = e^{∓2πik/2h}, then y2 by w2 = e^{∓2πik/4h} and y3
+    // by w2 · (∓i).
+    for (; 4 * half <= n; half *= 4) {
         for (int64_t k = 0; k < half; ++k) {
-            const float wr = cosines[k * step];
-            const float wi = Sign < 0 ? -sines[k * step] : sines[k * step];
-            for (int64_t a = k; a < n; a += 2 * half) {
-                const int64_t b = a + half;
-                const v8 tr = re[b] * wr - im[b] * wi;
-                const v8 ti = re[b] * wi + im[b] * wr;
-                re[b] = re[a] - tr;
-                im[b] = im[a] - ti;
-                re[a] = re[a] + tr;
-                im[a] = im[a] + ti;
+            const float w1r = cosines[k * (n / half)], w1i = sign * sines[k * (n / half)];
+            const float w2r = cosines[k * (n / (2 * half))], w2i = sign * sines[k * (n / (2 * half))];
+            for (int64_t a = k; a < n; a += 4 * half) {
+                const int64_t a1 = a + half, a2 = a + 2 * half, a3 = a + 3 * half;
+                const v8 p1r = re[a1] * w1r - im[a1] * w1i, p1i = re[a1] * w1i + im[a1] * w1r;
+                const v8 p3r = re[a3] * w1r - im[a3] * w1i, p3i = re[a3] * w1i + im[a3] * w1r;
+                const v8 y0r = re[a] + p1r, y0i = im[a] + p1i, y1r = re[a] - p1r, y1i = im[a] - p1i;
+                const v8 y2r = re[a2] + p3r, y2i = im[a2] + p3i, y3r = re[a2] - p3r, y3i = im[a2] - p3i;
+                const v8 q2r = y2r * w2r - y2i * w2i, q2i = y2r * w2i + y2i * w2r;
+                v8 q3r = y3r * w2r - y3i * w2i, q3i = y3r * w2i + y3i * w2r;
+                quarter_turn<Sign>(q3r, q3i);
+                re[a] = y0r + q2r;
+                im[a] = y0i + q2i;
+                re[a2] = y0r - q2r;
+                im[a2] = y0i - q2i;
+                re[a1] = y1r + q3r;
+                im[a1] = y1i + q3i;
+                re[a3] = y1r - q3r;
+                im[a3] = y1i - q3i;
             }
+        }
+    }
+    if (half < n) {  // one stage left: span n/2
+        for (int64_t k = 0; k < half; ++k) {
+            const float wr = cosines[k * (n / half)], wi = sign * sines[k * (n / half)];
+            const int64_t b = k + half;
+            const v8 tr = re[b] * wr - im[b] * wi, ti = re[b] * wi + im[b] * wr;
+            re[b] = re[k] - tr;
+            im[b] = im[k] - ti;
+            re[k] = re[k] + tr;
+            im[k] = im[k] + ti;
         }
     }
 }
