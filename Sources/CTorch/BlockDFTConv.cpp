@@ -21,6 +21,7 @@
 #include <ATen/Parallel.h>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -126,8 +127,11 @@ CTStatus ct_conv1d_dft(CTTensorRef x, CTTensorRef spectrum, CTTensorRef bias, CT
         at::parallel_for(0, items, 1, [&](int64_t begin, int64_t end) {
             at::Tensor spectra = at::empty({3 * bins * c * padded}, options);
             at::Tensor mixed = at::empty({3 * bins * o * padded}, options);
-            at::Tensor local = at::empty({block * lanes + fft.scratch_size()}, options);
-            float *rows = local.data_ptr<float>(), *scratch = rows + block * lanes;  // [8][N], then the FFT's
+            // [8][N] rows, then the FFT's scratch, which must start on a 32-byte boundary.
+            at::Tensor local = at::empty({block * lanes + fft.scratch_size() + 8}, options);
+            float *rows = local.data_ptr<float>();
+            float *scratch = reinterpret_cast<float *>(
+                (reinterpret_cast<uintptr_t>(rows + block * lanes) + 31) & ~static_cast<uintptr_t>(31));
             // Per column: its phase, and its first output's position within the phase.
             std::vector<int64_t> phaseOf(static_cast<size_t>(padded)), firstOf(phaseOf.size());
             for (int64_t i = begin; i < end; ++i) {
