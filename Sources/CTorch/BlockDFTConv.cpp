@@ -3,11 +3,12 @@
 // Overlap-save: the input is cut into blocks of `block` (N) samples that overlap by k − 1, so each
 // block yields H = N − k + 1 outputs of the correlation with an undilated k-tap kernel. Per block
 // and channel the real DFT (F = N/2 + 1 bins) is an FFT (BlockFFT, eight blocks at a time, read
-// through the input activation as they are gathered); per bin, the channel mixing is one real
-// matrix product with the [2O, 2C] block form of the complex weight spectrum; the inverse FFT's
-// first H samples are scattered to the output with the bias (and the residual). The mixing costs
-// about 2C multiply-adds per output and the transforms O(log N) per channel, instead of k·C,
-// which is what makes k = 7 and k = 11 faster on long sequences.
+// through the input activation as they are gathered); per bin, the channel mixing is a complex
+// product done as three real matrix products (Gauss: Re·Xr, Im·Xi, (Re + Im)·(Xr + Xi), with the
+// [3, F, O, C] spectrum of ct_conv1d_dft_prepare); the inverse FFT's first H samples are scattered
+// to the output with the bias (and the residual). The mixing costs about 1.5C multiply-adds per
+// output and the transforms O(log N) per channel, instead of k·C, which is what makes k = 7 and
+// k = 11 faster on long sequences.
 //
 // A dilated kernel is the same undilated kernel applied to each of the `dilation` interleaved
 // phases of the sequence (positions p, p + d, p + 2d, ...), so dilation changes only how blocks
